@@ -1,0 +1,59 @@
+# The two commands: `make run` serves the register on http://127.0.0.1:8000/ (SQLite,
+# records loaded); `make test` runs lint, migration check and the whole test suite.
+# Both create .venv and install on first use; both are safe to run again.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# Stamp file: reinstall whenever pyproject.toml changes.
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test install lint format migrate load serve bench clean help
+
+help:
+	@echo "make run    install, migrate, load records, serve on http://$(HOST):$(PORT)/ (SQLite)"
+	@echo "make test   install, then ruff, makemigrations --check, schema check and pytest"
+	@echo "make serve  production-style: gunicorn + whitenoise on $(HOST):$(PORT)"
+	@echo "make lint   ruff check and format check only"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(INSTALLED)
+
+migrate: install
+	DEBUG=$${DEBUG-1} $(BIN)/python manage.py migrate --noinput
+
+load: migrate
+	DEBUG=$${DEBUG-1} $(BIN)/python manage.py load_records
+
+run: load
+	DEBUG=$${DEBUG-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: load
+	DEBUG=$${DEBUG-1} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT-0} $(BIN)/gunicorn config.wsgi \
+		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY-3} --access-logfile -
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3

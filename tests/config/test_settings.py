@@ -1,0 +1,68 @@
+"""Settings come from the environment and refuse unsafe combinations at start-up."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k8#Vq2!xZp9@Lm4$Tn7&Rb1*Yc6^Hd3%Wf5(Gs0)Je8-Ua2+Io4=Pk7;Ql9"
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_refuses_to_start_without_secret_key_when_debug_is_off():
+    result = run_manage("check")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "SECRET_KEY" in lines[0]
+
+
+def test_rejects_a_malformed_boolean_naming_the_variable():
+    result = run_manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "configuration error: DEBUG must be a boolean (1/0, true/false), got 'maybe'"
+    ]
+
+
+def test_debug_on_allows_the_development_key():
+    result = run_manage("check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_refuse_the_development_key():
+    result = run_manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="django-insecure-development-only-key-never-used-with-debug-off",
+        ALLOWED_HOSTS="register.example.org",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="register.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

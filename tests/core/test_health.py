@@ -1,0 +1,34 @@
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_reports_database_reachable(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_with_problem_body_when_database_is_down(client):
+    with mock.patch("core.health.connection") as conn:
+        conn.cursor.side_effect = OperationalError("connection refused")
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 503
+    assert body["checks"] == {"database": "unreachable"}
+
+
+def test_probes_refuse_writes(client):
+    assert client.post("/healthz").status_code == 405
