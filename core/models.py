@@ -1,0 +1,71 @@
+"""Domain-free model bases."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from core.partial_dates import PartialDate, PartialDateError
+
+
+class TimeStampedModel(models.Model):
+    """Records when a row was created and last changed."""
+
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the record was created.")
+    updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
+
+    class Meta:
+        abstract = True
+
+
+class PartialDatesModel(models.Model):
+    """A model with partial dates: each name in ``partial_dates`` has a ``_precision`` twin.
+
+    ``clean`` checks every pair and that ``date_order`` pairs are in order over their
+    intervals (an end cannot certainly precede its start).
+    """
+
+    partial_dates: tuple[str, ...] = ()
+    # (earlier, later) pairs whose order clean() and the database both enforce.
+    date_order: tuple[tuple[str, str], ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def get_partial(self, field: str) -> PartialDate | None:
+        """The partial date stored in ``field`` (None when unknown)."""
+        return PartialDate.from_columns(getattr(self, field), getattr(self, f"{field}_precision"))
+
+    def set_partial(self, field: str, value: PartialDate | str | None) -> None:
+        """Store a partial date (or its ISO string) in ``field`` and its precision twin."""
+        if isinstance(value, str):
+            value = PartialDate.parse(value)
+        setattr(self, field, value.start if value else None)
+        setattr(self, f"{field}_precision", value.precision if value else "")
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        for field in self.partial_dates:
+            start, precision = getattr(self, field), getattr(self, f"{field}_precision")
+            if start is None and precision:
+                errors[f"{field}_precision"] = "Precision is set but the date is unknown."
+            elif start is not None and not precision:
+                errors[f"{field}_precision"] = "A known date needs a precision."
+            elif start is not None:
+                try:
+                    PartialDate(start=start, precision=precision)
+                except PartialDateError as exc:
+                    errors[field] = str(exc)
+        for earlier, later in self.date_order:
+            first, second = self.get_partial_safe(earlier), self.get_partial_safe(later)
+            if first and second and second.end < first.start:
+                errors[later] = f"{later} ({second}) cannot be before {earlier} ({first})."
+        if errors:
+            raise ValidationError(errors)
+
+    def get_partial_safe(self, field: str) -> PartialDate | None:
+        try:
+            return self.get_partial(field)
+        except PartialDateError:
+            return None

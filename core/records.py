@@ -1,0 +1,117 @@
+"""Loading curated records from reviewable text files, with errors that point at the line.
+
+Every problem is a RecordError naming the file, the record and the field, so a curator can
+find it without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+
+from core.partial_dates import PartialDate, PartialDateError
+
+
+class RecordError(Exception):
+    """A bad record in a fixture file; the message names file, record and field."""
+
+    def __init__(self, file: str, record: str, field: str | None, problem: str) -> None:
+        self.file, self.record, self.field, self.problem = file, record, field, problem
+        where = f"{file}: {record}" + (f": field '{field}'" if field else "")
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Where:
+    """The file and record being loaded, for error messages."""
+
+    file: str
+    record: str
+
+    def error(self, field: str | None, problem: str) -> RecordError:
+        return RecordError(self.file, self.record, field, problem)
+
+    def child(self, label: str) -> Where:
+        return Where(self.file, f"{self.record} > {label}")
+
+
+def read_toml(path: Path, *, display: str) -> dict[str, Any]:
+    """Parse a TOML fixture file; a syntax error names the file and line."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise RecordError(display, "(file)", None, f"not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise RecordError(display, "(file)", None, f"cannot be read: {exc.strerror}") from None
+
+
+def take(
+    spec: dict[str, Any], where: Where, allowed: Iterable[str], required: Iterable[str] = ()
+) -> None:
+    """Refuse unknown keys (typos) and missing required keys."""
+    unknown = sorted(set(spec) - set(allowed))
+    if unknown:
+        raise where.error(unknown[0], "unknown field (check its spelling)")
+    for key in required:
+        if spec.get(key) in (None, ""):
+            raise where.error(key, "is required")
+
+
+def partial_date(spec: dict[str, Any], key: str, where: Where) -> PartialDate | None:
+    """Read an optional partial date ("1961", "1961-07", "1961-07-06")."""
+    value = spec.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise where.error(key, f'must be a quoted date string like "1961-07-06", got {value!r}')
+    try:
+        return PartialDate.parse(value)
+    except PartialDateError as exc:
+        raise where.error(key, str(exc)) from None
+
+
+def partial_date_values(spec: dict[str, Any], key: str, where: Where) -> dict[str, Any]:
+    """The two stored columns (date, precision) for an optional partial date in ``spec``."""
+    value = partial_date(spec, key, where)
+    return {
+        key: value.start if value else None,
+        f"{key}_precision": value.precision if value else "",
+    }
+
+
+def assign(instance: models.Model, values: dict[str, Any]) -> bool:
+    """Set attributes on ``instance``; True when any value differs from what it held."""
+    changed = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+def validate(instance: models.Model, where: Where, **kwargs: Any) -> None:
+    """full_clean, turning the first ValidationError into a RecordError naming its field."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise where.error(
+            None if field == NON_FIELD_ERRORS else field, " ".join(messages)
+        ) from None
+
+
+def sync_m2m(manager: Any, wanted_ids: Iterable[str]) -> bool:
+    """Make a many-to-many relation hold exactly ``wanted_ids``; True when it changed."""
+    wanted = set(wanted_ids)
+    current = {str(pk) for pk in manager.values_list("pk", flat=True)}
+    if wanted == current:
+        return False
+    manager.set(sorted(wanted))
+    return True

@@ -1,0 +1,221 @@
+"""Sanctions regimes (programmes), their measures, and the people and things they list."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from core.models import PartialDatesModel, TimeStampedModel
+from core.partial_dates import (
+    PartialDate,
+    PartialDateError,
+    not_before,
+    partial_date_constraint,
+    precision_field,
+)
+from sanctions.choices import DesignationKind, Measure
+from sources.models import Citation, Source
+from treaties.models import Party
+
+_key = RegexValidator(
+    r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$", "Use upper-case words joined by hyphens, e.g. 'UN-DPRK'."
+)
+
+
+class MeasureType(models.Model):
+    """The fixed vocabulary of measures (rows made by a migration from choices)."""
+
+    code = models.CharField(
+        primary_key=True, max_length=40, choices=Measure.choices, help_text="Measure code."
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class SanctionsRegime(PartialDatesModel, TimeStampedModel):
+    """A sanctions programme: who imposes it on whom, on what basis, since when, with which measures."""
+
+    partial_dates = ("started_on", "ended_on")
+    date_order = (("started_on", "ended_on"),)
+
+    id = models.SlugField(
+        primary_key=True, max_length=100, help_text="Stable identifier, e.g. 'un-dprk'."
+    )
+    key = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=[_key],
+        help_text="Issuer-target-basis key, e.g. 'UN-DPRK' or 'US-OFAC-DPRK2'.",
+    )
+    name = models.CharField(max_length=300, help_text="Name of the regime.")
+    issuer = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regimes_issued",
+        help_text="Who imposes it; null when the sources do not establish it.",
+    )
+    targets = models.ManyToManyField(
+        Party, blank=True, related_name="regimes_targeting", help_text="Parties the regime targets."
+    )
+    legal_basis = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Instrument it rests on, e.g. a resolution or executive order; blank when unknown.",
+    )
+    reason = models.TextField(blank=True, help_text="Why it was imposed, as the sources state.")
+    started_on = models.DateField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When it began (partial); null when unknown.",
+    )
+    started_on_precision = precision_field("started_on")
+    ended_on = models.DateField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When it ended (partial); null while active.",
+    )
+    ended_on_precision = precision_field("ended_on")
+    measures = models.ManyToManyField(
+        MeasureType,
+        blank=True,
+        related_name="regimes",
+        help_text="Measures from the fixed vocabulary.",
+    )
+    citations = GenericRelation(Citation, related_query_name="regime")
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            partial_date_constraint("regime", "started_on"),
+            partial_date_constraint("regime", "ended_on"),
+            not_before("regime", "started_on", "ended_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.name}"
+
+
+class Designation(PartialDatesModel, TimeStampedModel):
+    """A person, entity, vessel or aircraft listed under one or more regimes.
+
+    A delisting sets ``delisted_on``; the record is never deleted because a list dropped it.
+    """
+
+    partial_dates = ("listed_on", "delisted_on")
+    date_order = (("listed_on", "delisted_on"),)
+
+    id = models.SlugField(
+        primary_key=True, max_length=100, help_text="Stable identifier, e.g. 'un-kpi-001'."
+    )
+    kind = models.CharField(
+        max_length=20, choices=DesignationKind.choices, db_index=True, help_text="What is listed."
+    )
+    name = models.CharField(
+        max_length=500, db_index=True, help_text="Primary name as the list gives it."
+    )
+    reference_number = models.CharField(
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text="Reference number as the list gives it, e.g. 'KPi.001'.",
+    )
+    list_record_id = models.CharField(
+        max_length=100, blank=True, help_text="The list's own id for the record."
+    )
+    regimes = models.ManyToManyField(
+        SanctionsRegime, related_name="designations", help_text="Regimes it is listed under."
+    )
+    listed_on = models.DateField(
+        null=True, blank=True, db_index=True, help_text="When it was listed (partial)."
+    )
+    listed_on_precision = precision_field("listed_on")
+    delisted_on = models.DateField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When it was delisted (partial); null while listed.",
+    )
+    delisted_on_precision = precision_field("delisted_on")
+    delisting_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why it was delisted, e.g. absent from a newer list."
+    )
+    nationality = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nationals_designated",
+        help_text="Nationality (individuals) or country (entities), when the list gives one.",
+    )
+    dates_of_birth = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Dates of birth as partial ISO dates, e.g. ['1958', '1960-04-15'].",
+    )
+    remarks = models.TextField(blank=True, help_text="Remarks as the list gives them.")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="designations",
+        help_text="The list file the record came from.",
+    )
+    citations = GenericRelation(Citation, related_query_name="designation")
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            partial_date_constraint("designation", "listed_on"),
+            partial_date_constraint("designation", "delisted_on"),
+            not_before("designation", "listed_on", "delisted_on"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if not isinstance(self.dates_of_birth, list):
+            raise ValidationError({"dates_of_birth": "Give a list of partial ISO dates."})
+        for value in self.dates_of_birth:
+            try:
+                PartialDate.parse(value)
+            except PartialDateError as exc:
+                raise ValidationError({"dates_of_birth": str(exc)}) from None
+
+
+class DesignationAlias(models.Model):
+    """Another name a designation is listed under."""
+
+    designation = models.ForeignKey(
+        Designation, on_delete=models.CASCADE, related_name="aliases", help_text="The designation."
+    )
+    name = models.CharField(
+        max_length=500, db_index=True, help_text="The alias as the list gives it."
+    )
+    quality = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The list's own grading of the alias (e.g. 'Good', 'Low').",
+    )
+
+    class Meta:
+        ordering = ["designation_id", "name", "id"]
+        verbose_name_plural = "designation aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["designation", "name"], name="designation_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

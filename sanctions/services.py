@@ -1,0 +1,150 @@
+"""Writes with business rules for sanctions, and the loader for the curated records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from core.records import (
+    RecordError,
+    Where,
+    assign,
+    partial_date_values,
+    read_toml,
+    sync_m2m,
+    take,
+    validate,
+)
+from sanctions.models import MeasureType, SanctionsRegime
+from sources.services import citation_specs, citations_cover, citations_sync, source_upsert
+from treaties.models import Party
+from treaties.services import party_successors_sync, party_upsert, treaty_upsert
+
+REGIME_KEYS = (
+    "id",
+    "key",
+    "name",
+    "issuer",
+    "targets",
+    "legal_basis",
+    "reason",
+    "started_on",
+    "ended_on",
+    "measures",
+    "citations",
+)
+
+
+def regime_upsert(*, spec: dict[str, Any], where: Where) -> bool:
+    """Create or update a sanctions regime from its fixture."""
+    take(spec, where, REGIME_KEYS, required=("id", "key", "name"))
+    regime = SanctionsRegime.objects.filter(pk=spec["id"]).first() or SanctionsRegime(pk=spec["id"])
+    created = regime._state.adding
+    issuer = None
+    if spec.get("issuer"):
+        issuer = Party.objects.filter(pk=spec["issuer"]).first()
+        if issuer is None:
+            raise where.error("issuer", f"unknown party {spec['issuer']!r}")
+    targets = spec.get("targets", [])
+    missing = set(targets) - set(Party.objects.filter(pk__in=targets).values_list("pk", flat=True))
+    if missing:
+        raise where.error("targets", f"unknown party {sorted(missing)[0]!r}")
+    measures = spec.get("measures", [])
+    unknown = set(measures) - set(MeasureType.objects.values_list("code", flat=True))
+    if unknown:
+        raise where.error("measures", f"{sorted(unknown)[0]!r} is not in the measure vocabulary")
+    values = {
+        "key": spec["key"],
+        "name": spec["name"],
+        "issuer": issuer,
+        "legal_basis": spec.get("legal_basis", ""),
+        "reason": spec.get("reason", ""),
+        **partial_date_values(spec, "started_on", where),
+        **partial_date_values(spec, "ended_on", where),
+    }
+    changed = assign(regime, values)
+    validate(regime, where)
+    specs = citation_specs(spec, where)
+    known = {
+        name: values[name] for name in ("issuer", "legal_basis", "reason", "started_on", "ended_on")
+    }
+    citations_cover(
+        known=known | {"targets": targets, "measures": measures}, specs=specs, where=where
+    )
+    if changed:
+        regime.save()
+    changed = sync_m2m(regime.targets, targets) or changed
+    changed = sync_m2m(regime.measures, measures) or changed
+    return citations_sync(record=regime, specs=specs, where=where) or changed or created
+
+
+@dataclass
+class LoadReport:
+    """What a load did: records seen and records changed, per kind."""
+
+    seen: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, changed: bool) -> None:
+        self.seen[kind] = self.seen.get(kind, 0) + 1
+        self.changed[kind] = self.changed.get(kind, 0) + int(changed)
+
+
+# File, top-level table, and what loads one record of it; in dependency order.
+FIXTURE_FILES = (
+    ("sources.toml", "source"),
+    ("parties.toml", "party"),
+    ("treaties.toml", "treaty"),
+    ("regimes.toml", "regime"),
+)
+
+
+def records_load(*, fixtures_dir: Path | None = None, seeds_dir: Path | None = None) -> LoadReport:
+    """Load the curated records in fixtures/ atomically: all of them or, on any error, none.
+
+    Idempotent: loading the same files again changes nothing. Raises RecordError.
+    """
+    fixtures_dir = Path(fixtures_dir or settings.FIXTURES_DIR)
+    seeds_dir = Path(seeds_dir or settings.SEEDS_DIR)
+    documents = {}
+    for name, table in FIXTURE_FILES:
+        display = f"{fixtures_dir.name}/{name}"
+        data = read_toml(fixtures_dir / name, display=display)
+        extra = sorted(set(data) - {table})
+        if extra:
+            raise RecordError(
+                display, "(file)", extra[0], f"unknown table; this file holds [[{table}]] records"
+            )
+        records = data.get(table, [])
+        ids = [record.get("id") for record in records]
+        for record_id in ids:
+            if ids.count(record_id) > 1:
+                raise RecordError(
+                    display, f"{table} {record_id!r}", "id", "is used by more than one record"
+                )
+        documents[table] = (display, records)
+
+    report = LoadReport()
+    with transaction.atomic():
+        for table, (display, records) in documents.items():
+            for index, spec in enumerate(records):
+                where = Where(display, f"{table} {spec.get('id') or f'#{index + 1}'!r}")
+                if table == "source":
+                    changed = source_upsert(spec=spec, where=where, seeds_dir=seeds_dir)
+                elif table == "party":
+                    changed = party_upsert(spec=spec, where=where)
+                elif table == "treaty":
+                    changed = treaty_upsert(spec=spec, where=where)
+                else:
+                    changed = regime_upsert(spec=spec, where=where)
+                report.count(table, changed)
+            if table == "party":
+                for index, spec in enumerate(records):
+                    where = Where(display, f"party {spec.get('id') or f'#{index + 1}'!r}")
+                    if party_successors_sync(spec=spec, where=where):
+                        report.changed["party"] += 1
+    return report

@@ -1,0 +1,170 @@
+"""Writes with business rules for sources and citations."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from core.records import Where, assign, partial_date_values, take, validate
+from sources.choices import Stance
+from sources.models import Citation, Source
+
+
+@dataclass(frozen=True)
+class CitationSpec:
+    """A citation as a curator writes it: offsets are computed, never given."""
+
+    source_id: str
+    field: str
+    quote: str
+    stance: str = Stance.SUPPORTS
+    note: str = ""
+
+
+def file_text_and_sha256(path: Path) -> tuple[str, str]:
+    """The UTF-8 text of a file and the SHA-256 of its exact bytes."""
+    data = path.read_bytes()
+    return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
+
+
+def citations_sync(*, record: models.Model, specs: list[CitationSpec], where: Where) -> bool:
+    """Make ``record``'s citations exactly ``specs``, validating each quote against its source.
+
+    Returns True when anything was added, changed or removed.
+    """
+    content_type = ContentType.objects.get_for_model(record, for_concrete_model=False)
+    existing = {
+        (c.source_id, c.field, c.start, c.end, c.stance): c
+        for c in Citation.objects.filter(content_type=content_type, object_id=str(record.pk))
+    }
+    sources = Source.objects.in_bulk({spec.source_id for spec in specs})
+    changed = False
+    seen: set[tuple] = set()
+    for index, spec in enumerate(specs):
+        here = where.child(f"citation {index + 1} ({spec.field})")
+        source = sources.get(spec.source_id)
+        if source is None:
+            raise here.error("source", f"unknown source {spec.source_id!r}")
+        citation = Citation(
+            source=source,
+            content_type=content_type,
+            object_id=str(record.pk),
+            field=spec.field,
+            quote=spec.quote,
+            stance=spec.stance,
+            note=spec.note,
+        )
+        validate(citation, here, exclude=["start", "end"], validate_unique=False)
+        key = (citation.source_id, citation.field, citation.start, citation.end, citation.stance)
+        if key in seen:
+            raise here.error("quote", "the same quote is cited twice for this field")
+        seen.add(key)
+        current = existing.pop(key, None)
+        if current is None:
+            citation.save()
+            changed = True
+        elif current.note != citation.note or current.quote != citation.quote:
+            current.note, current.quote = citation.note, citation.quote
+            current.save(update_fields=["note", "quote", "updated_at"])
+            changed = True
+    for stale in existing.values():
+        stale.delete()
+        changed = True
+    return changed
+
+
+CITATION_KEYS = ("source", "field", "quote", "stance", "note")
+
+
+def citation_specs(spec: dict, where: Where) -> list[CitationSpec]:
+    """Read a record's ``citations`` list from a fixture."""
+    raw = spec.get("citations", [])
+    if not isinstance(raw, list):
+        raise where.error("citations", "must be a list of {source, field, quote} tables")
+    specs = []
+    for index, item in enumerate(raw):
+        here = where.child(f"citation {index + 1}")
+        if not isinstance(item, dict):
+            raise here.error(None, "must be a table with source, field and quote")
+        take(item, here, CITATION_KEYS, required=("source", "field", "quote"))
+        if item.get("stance", Stance.SUPPORTS) not in Stance.values:
+            raise here.error("stance", f"must be one of {', '.join(Stance.values)}")
+        specs.append(
+            CitationSpec(
+                source_id=item["source"],
+                field=item["field"],
+                quote=item["quote"],
+                stance=item.get("stance", Stance.SUPPORTS),
+                note=item.get("note", ""),
+            )
+        )
+    return specs
+
+
+def citations_cover(*, known: dict[str, object], specs: list[CitationSpec], where: Where) -> None:
+    """Every known fact in ``known`` (field -> value) has at least one citation for that field."""
+    cited = {spec.field for spec in specs}
+    for field, value in known.items():
+        if value not in (None, "", [], ()) and field not in cited:
+            raise where.error(
+                field, "has a value but no citation: every fact needs a quote as evidence"
+            )
+
+
+def source_upsert(*, spec: dict, where: Where, seeds_dir: Path) -> bool:
+    """Create or update a seed-article Source from its fixture, checking the file's sha256.
+
+    The source's own facts (publisher, publication date) cite its own text.
+    """
+    take(spec, where, SOURCE_KEYS, required=("id", "kind", "title", "file", "sha256"))
+    path = seeds_dir / spec["file"]
+    if not path.is_file():
+        raise where.error("file", f"{spec['file']!r} is not a file in {seeds_dir.name}/")
+    text, digest = file_text_and_sha256(path)
+    if digest != spec["sha256"]:
+        raise where.error(
+            "sha256",
+            f"{spec['file']} has sha256 {digest}, not the recorded {spec['sha256']}: the source changed",
+        )
+    source = Source.objects.filter(pk=spec["id"]).first() or Source(pk=spec["id"])
+    created = source._state.adding
+    changed = assign(
+        source,
+        {
+            "kind": spec["kind"],
+            "title": spec["title"],
+            "publisher": spec.get("publisher", ""),
+            "url": spec.get("url", ""),
+            "file_name": spec["file"],
+            "sha256": digest,
+            "text": text,
+            **partial_date_values(spec, "published_on", where),
+        },
+    )
+    validate(source, where)
+    specs = citation_specs(spec, where)
+    citations_cover(
+        known={"publisher": source.publisher, "published_on": source.published_on},
+        specs=specs,
+        where=where,
+    )
+    if changed:
+        source.save()
+    return citations_sync(record=source, specs=specs, where=where) or changed or created
+
+
+SOURCE_KEYS = (
+    "id",
+    "kind",
+    "title",
+    "publisher",
+    "published_on",
+    "url",
+    "file",
+    "sha256",
+    "citations",
+)
