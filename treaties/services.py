@@ -150,7 +150,9 @@ def _participations_sync(treaty: Treaty, items: list[dict[str, Any]], where: Whe
         dirty = assign(participation, values) or participation._state.adding
         validate(participation, here)
         specs = citation_specs(item, here)
-        facts = {name: values[name] for name in ("signatory_name", "signatory_office", "consent_type")}
+        facts = {
+            name: values[name] for name in ("signatory_name", "signatory_office", "consent_type")
+        }
         facts |= {name: values[name] for name in Participation.partial_dates}
         citations_cover(known={"party": party.pk, **facts}, specs=specs, where=here)
         if dirty:
