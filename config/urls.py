@@ -1,12 +1,26 @@
 """Root URL configuration: the API, its documentation, the admin and health probes."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core.health import healthz, readyz
+
+api_v1 = [
+    path("", include("treaties.api.urls")),
+    path("", include("sanctions.api.urls")),
+    path("", include("sources.api.urls")),
+]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "core.api.errors.not_found"
+handler500 = "core.api.errors.server_error"

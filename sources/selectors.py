@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from sources.models import Citation, Source
 
 
@@ -33,3 +35,8 @@ def citations_failing_verification() -> Iterator[CitationProblem]:
                 citation,
                 f"the quote is not at [{citation.start}:{citation.end}] (it occurs {where})",
             )
+
+
+def sources_for_api():
+    """Sources with how many citations quote each."""
+    return Source.objects.annotate(citation_count=Count("citations"))

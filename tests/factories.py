@@ -59,3 +59,55 @@ def make_citation(*, record, source: Source, quote: str, field: str = "title", *
     citation.full_clean(exclude=["start", "end"])
     citation.save()
     return citation
+
+
+def make_participation(*, treaty: Treaty, party: Party, **dates):
+    from treaties.models import Participation
+
+    participation = Participation(treaty=treaty, party=party)
+    for field, value in dates.items():
+        participation.set_partial(field, value)
+    participation.save()
+    return participation
+
+
+def make_regime(
+    *,
+    id: str,
+    key: str | None = None,
+    issuer: Party | None = None,
+    targets=(),
+    measures=(),
+    **extra,
+):
+    from sanctions.models import SanctionsRegime
+
+    regime = SanctionsRegime(
+        id=id, key=key or id.upper(), name=extra.pop("name", id), issuer=issuer
+    )
+    for field in SanctionsRegime.partial_dates:
+        if field in extra:
+            regime.set_partial(field, extra.pop(field))
+    regime.full_clean()
+    regime.save()
+    regime.targets.set(targets)
+    regime.measures.set(measures)
+    return regime
+
+
+def make_designation(*, id: str, regimes=(), aliases=(), **extra):
+    from sanctions.models import Designation
+
+    designation = Designation(
+        id=id, kind=extra.pop("kind", "individual"), name=extra.pop("name", id.title())
+    )
+    for field in Designation.partial_dates:
+        if field in extra:
+            designation.set_partial(field, extra.pop(field))
+    for name, value in extra.items():
+        setattr(designation, name, value)
+    designation.save()
+    designation.regimes.set(regimes)
+    for alias in aliases:
+        designation.aliases.create(name=alias)
+    return designation

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "drf_standardized_errors",
     "core",
     "sources",
     "treaties",
@@ -151,3 +152,76 @@ LOGGING = {
 # Where the seed articles live; fixtures cite them by file name.
 SEEDS_DIR = BASE_DIR / "seeds"
 FIXTURES_DIR = BASE_DIR / "fixtures"
+
+# API: public reads; pagination, filtering and errors are the same on every endpoint.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
+    ],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.LimitOffsetPagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Treaty and sanctions register API",
+    "DESCRIPTION": (
+        "A curated register of treaties, sanctions regimes, designations and the parties to them. "
+        "Every fact carries citations: verbatim quotes from a source, with character offsets into "
+        "the source's text. Dates are partial ISO 8601 strings ('1961', '1961-07', '1961-07-06'); "
+        "unknown values are null. Reads are public. See docs/api.md for the guide and the "
+        "compatibility policy."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {
+            "name": "parties",
+            "description": "States, former states and organisations, and the relations between them.",
+        },
+        {"name": "treaties", "description": "Treaties, their parties, provisions and obligations."},
+        {"name": "regimes", "description": "Sanctions regimes (programmes) and their measures."},
+        {
+            "name": "designations",
+            "description": "People, entities, vessels and aircraft listed under regimes.",
+        },
+        {"name": "sources", "description": "The documents that facts are quoted from."},
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "treaties.choices.PartyKind",
+        "TreatyKindEnum": "treaties.choices.TreatyKind",
+        "TreatyStatusEnum": "treaties.choices.TreatyStatus",
+        "ObligationEnum": "treaties.choices.Obligation",
+        "MeasureEnum": "sanctions.choices.Measure",
+        "RegimeStatusEnum": "sanctions.choices.RegimeStatus",
+        "DesignationKindEnum": "sanctions.choices.DesignationKind",
+        "DesignationStatusEnum": "sanctions.choices.DesignationStatus",
+        "SourceKindEnum": "sources.choices.SourceKind",
+        "StanceEnum": "sources.choices.Stance",
+        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
+        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
+        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
+        "ErrorCode401Enum": "drf_standardized_errors.openapi_serializers.ErrorCode401Enum.choices",
+        "ErrorCode403Enum": "drf_standardized_errors.openapi_serializers.ErrorCode403Enum.choices",
+        "ErrorCode404Enum": "drf_standardized_errors.openapi_serializers.ErrorCode404Enum.choices",
+        "ErrorCode405Enum": "drf_standardized_errors.openapi_serializers.ErrorCode405Enum.choices",
+        "ErrorCode406Enum": "drf_standardized_errors.openapi_serializers.ErrorCode406Enum.choices",
+        "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
+        "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
+        "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+    ],
+}

@@ -1,0 +1,100 @@
+from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
+
+from core.api.filters import SearchFilterSet
+from core.partial_dates import ends_by, starts_on_or_after
+from sanctions.choices import DesignationKind, DesignationStatus, Measure, RegimeStatus
+from sanctions.models import Designation, SanctionsRegime
+from sanctions.selectors import active_q, designation_status_q, regime_resolve_q, regime_status_q
+from treaties.api.filters import PartyFilter
+
+
+class RegimeFilterSet(SearchFilterSet):
+    search_fields = ("key", "name", "legal_basis", "reason", "id")
+
+    issuer = PartyFilter(field_name="issuer", help_text="Issuer: party id or ISO alpha-2 code.")
+    target = PartyFilter(
+        method="filter_target", help_text="A target: party id or ISO alpha-2 code."
+    )
+    active_on = filters.DateFilter(
+        method="filter_active_on",
+        help_text="Active on this date (YYYY-MM-DD): start known and on or before it, not ended by then.",
+    )
+    measure = filters.ChoiceFilter(
+        choices=Measure.choices, method="filter_measure", help_text="Imposes this measure."
+    )
+    status = filters.ChoiceFilter(
+        choices=RegimeStatus.choices, method="filter_status", help_text="Status as of today."
+    )
+
+    class Meta:
+        model = SanctionsRegime
+        fields = ["q", "issuer", "target", "active_on", "measure", "status"]
+
+    def filter_target(self, queryset, name, party):
+        return queryset.filter(pk__in=SanctionsRegime.objects.filter(targets=party).values("pk"))
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(active_q(value))
+
+    def filter_measure(self, queryset, name, value):
+        return queryset.filter(pk__in=SanctionsRegime.objects.filter(measures=value).values("pk"))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(regime_status_q(value))
+
+
+class DesignationFilterSet(SearchFilterSet):
+    search_fields = ("name", "aliases__name", "reference_number")
+
+    regime = filters.CharFilter(
+        method="filter_regime", help_text="Listed under this regime: its id or key (e.g. UN-DPRK)."
+    )
+    kind = filters.ChoiceFilter(choices=DesignationKind.choices, help_text="What is listed.")
+    status = filters.ChoiceFilter(
+        choices=DesignationStatus.choices, method="filter_status", help_text="listed or delisted."
+    )
+    nationality = PartyFilter(
+        field_name="nationality", help_text="Nationality: party id or ISO alpha-2 code."
+    )
+    listed_after = filters.DateFilter(
+        method="filter_listed_after", help_text="Listed on or after this date (YYYY-MM-DD)."
+    )
+    listed_before = filters.DateFilter(
+        method="filter_listed_before", help_text="Listed on or before this date (YYYY-MM-DD)."
+    )
+    reference_number = filters.CharFilter(
+        field_name="reference_number",
+        lookup_expr="iexact",
+        help_text="Exact reference number, any case.",
+    )
+
+    class Meta:
+        model = Designation
+        fields = [
+            "q",
+            "regime",
+            "kind",
+            "status",
+            "nationality",
+            "listed_after",
+            "listed_before",
+            "reference_number",
+        ]
+
+    def filter_regime(self, queryset, name, value):
+        regimes = SanctionsRegime.objects.filter(regime_resolve_q(value))
+        if not regimes.exists():
+            raise ValidationError(
+                {"regime": [f"Unknown regime {value!r}: give a regime id or key."]}
+            )
+        return queryset.filter(pk__in=Designation.objects.filter(regimes__in=regimes).values("pk"))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(designation_status_q(value))
+
+    def filter_listed_after(self, queryset, name, value):
+        return queryset.filter(starts_on_or_after("listed_on", value))
+
+    def filter_listed_before(self, queryset, name, value):
+        return queryset.filter(ends_by("listed_on", value))

@@ -1,0 +1,9 @@
+import pytest
+
+from sanctions.services import records_load
+
+
+@pytest.fixture
+def seeded(db):
+    """The curated, article-derived records."""
+    records_load()

@@ -1,0 +1,95 @@
+"""Regime and designation filters."""
+
+import pytest
+
+from tests.factories import make_designation, make_party, make_regime
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(api_client, url, **params):
+    response = api_client.get(url, params)
+    assert response.status_code == 200, response.content
+    return sorted(item["id"] for item in response.json()["results"])
+
+
+@pytest.fixture
+def regimes():
+    un, us = make_party(id="un", kind="organisation"), make_party(id="usa", iso_alpha2="US")
+    kp, ru = make_party(id="north-korea", iso_alpha2="KP"), make_party(id="russia", iso_alpha2="RU")
+    make_regime(
+        id="un-dprk",
+        key="UN-DPRK",
+        issuer=un,
+        targets=[kp],
+        measures=["asset_freeze", "arms_embargo"],
+        started_on="2006-10-14",
+    )
+    make_regime(
+        id="us-old", key="US-OLD", issuer=us, targets=[ru], started_on="2014", ended_on="2016-01-01"
+    )
+    make_regime(id="us-undated", key="US-UNDATED", issuer=us, targets=[ru, kp])
+
+
+def test_issuer_and_target_accept_ids_and_codes(api_client, regimes):
+    assert ids(api_client, "/api/v1/regimes/", issuer="US") == ["us-old", "us-undated"]
+    assert ids(api_client, "/api/v1/regimes/", target="north-korea") == ["un-dprk", "us-undated"]
+
+
+def test_active_on_needs_a_known_start(api_client, regimes):
+    assert ids(api_client, "/api/v1/regimes/", active_on="2015-06-01") == ["un-dprk", "us-old"]
+    assert ids(api_client, "/api/v1/regimes/", active_on="2014-06-01") == ["un-dprk"]
+    assert ids(api_client, "/api/v1/regimes/", active_on="2016-01-01") == ["un-dprk"]
+
+
+def test_measure_and_status_filters(api_client, regimes):
+    assert ids(api_client, "/api/v1/regimes/", measure="arms_embargo") == ["un-dprk"]
+    assert ids(api_client, "/api/v1/regimes/", status="ended") == ["us-old"]
+    assert ids(api_client, "/api/v1/regimes/", status="active") == ["un-dprk", "us-undated"]
+
+
+def test_designation_filters(api_client, regimes):
+    from sanctions.models import SanctionsRegime
+
+    un = SanctionsRegime.objects.get(pk="un-dprk")
+    kp = make_party(id="dprk-test", iso_alpha2="KR")
+    make_designation(
+        id="kpi-001",
+        regimes=[un],
+        name="Ri Je-son",
+        aliases=["Ri Che-son"],
+        reference_number="KPi.001",
+        listed_on="2013-01-22",
+        nationality=kp,
+    )
+    make_designation(
+        id="kpe-001",
+        regimes=[un],
+        kind="entity",
+        name="Korea Mining",
+        reference_number="KPe.001",
+        listed_on="2009",
+        delisted_on="2020-11-30",
+    )
+    url = "/api/v1/designations/"
+    assert ids(api_client, url, regime="UN-DPRK") == ["kpe-001", "kpi-001"]
+    assert ids(api_client, url, q="che-son") == ["kpi-001"]
+    assert ids(api_client, url, reference_number="kpi.001") == ["kpi-001"]
+    assert ids(api_client, url, kind="entity") == ["kpe-001"]
+    assert ids(api_client, url, status="delisted") == ["kpe-001"]
+    assert ids(api_client, url, nationality="KR") == ["kpi-001"]
+    assert ids(api_client, url, listed_after="2010-01-01") == ["kpi-001"]
+    assert ids(api_client, url, listed_before="2009-12-31") == ["kpe-001"]
+    assert ids(api_client, url, listed_before="2009-06-30") == []
+    item = api_client.get(url + "kpe-001/").json()
+    assert (item["status"], item["delisted_on"], item["listed_on"]) == (
+        "delisted",
+        "2020-11-30",
+        "2009",
+    )
+
+
+def test_unknown_regime_is_a_400_naming_the_parameter(api_client, regimes):
+    response = api_client.get("/api/v1/designations/", {"regime": "NOPE"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "regime"

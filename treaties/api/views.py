@@ -1,0 +1,71 @@
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+
+from core.api.examples import example
+from core.api.views import RegisterReadOnlyViewSet
+from treaties.api.filters import PartyFilterSet, TreatyFilterSet
+from treaties.api.serializers import PartySerializer, TreatySerializer
+from treaties.selectors import parties_for_api, treaties_for_api
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["parties"],
+        summary="List parties",
+        description="States, former states and international organisations, with aliases and succession links. "
+        "Filter by `kind` or ISO `code`; `q` searches names, aliases and codes.",
+        examples=[
+            OpenApiExample("North Korea", value=example("party-north-korea"), response_only=True)
+        ],
+    ),
+    retrieve=extend_schema(
+        tags=["parties"],
+        summary="Get a party",
+        description="One party by id (e.g. `north-korea`), with the citations for its facts.",
+        examples=[
+            OpenApiExample("North Korea", value=example("party-north-korea"), response_only=True)
+        ],
+    ),
+)
+class PartyViewSet(RegisterReadOnlyViewSet):
+    queryset = parties_for_api()
+    serializer_class = PartySerializer
+    filterset_class = PartyFilterSet
+    ordering_fields = ["name", "id", "kind", "iso_alpha2"]
+    ordering = ["name"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["treaties"],
+        summary="List treaties",
+        description="Treaties with their participations, provisions and citations. `party` (repeatable, all must "
+        "take part) accepts a party id or ISO alpha-2 code; `in_force_on` only reports treaties whose entry into "
+        "force is known. Partial dates filter by the whole interval they cover.",
+        examples=[
+            OpenApiExample(
+                "The 2024 Russia-North Korea treaty",
+                value=example("treaty-russia-dprk-2024"),
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        tags=["treaties"],
+        summary="Get a treaty",
+        description="One treaty by id (e.g. `russia-dprk-2024`): dates, derived status, parties and their acts, "
+        "provisions and obligations, and the quoted evidence for each fact.",
+        examples=[
+            OpenApiExample(
+                "The 2024 Russia-North Korea treaty",
+                value=example("treaty-russia-dprk-2024"),
+                response_only=True,
+            )
+        ],
+    ),
+)
+class TreatyViewSet(RegisterReadOnlyViewSet):
+    queryset = treaties_for_api()
+    serializer_class = TreatySerializer
+    filterset_class = TreatyFilterSet
+    ordering_fields = ["signed_on", "entered_into_force_on", "ended_on", "title", "id"]
+    ordering = ["signed_on"]

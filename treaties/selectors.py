@@ -1,0 +1,154 @@
+"""Reads with business meaning for parties and treaties.
+
+Date semantics (see docs/api.md): a partial date covers an interval. A treaty is *in force on*
+a day when its entry into force certainly falls on or before that day (the whole interval) and
+it has not ended by then: its end date is unknown or starts after the day. A treaty whose
+entry into force is unknown is never reported in force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from core.partial_dates import PartialDate, ends_by
+from sources.models import Citation
+from treaties.choices import TreatyStatus
+from treaties.models import Participation, Party, Provision, Treaty
+
+
+def citations_prefetch(lookup: str = "citations") -> Prefetch:
+    """Citations with their source's id and title (never its full text)."""
+    return Prefetch(
+        lookup,
+        queryset=Citation.objects.select_related("source").only(
+            "id",
+            "content_type_id",
+            "object_id",
+            "field",
+            "quote",
+            "start",
+            "end",
+            "stance",
+            "note",
+            "source__id",
+            "source__title",
+        ),
+    )
+
+
+def party_resolve(ref: str) -> Party | None:
+    """The party with this id, or with this ISO 3166 alpha-2 code (any case)."""
+    ref = (ref or "").strip()
+    if not ref:
+        return None
+    return Party.objects.filter(Q(pk=ref) | Q(iso_alpha2=ref.upper())).order_by("pk").first()
+
+
+def party_lineage(party: Party) -> dict[str, str | None]:
+    """The party and every predecessor it succeeded (transitively): id -> the successor it leads to.
+
+    The Russian Federation's lineage is {"russia": None, "soviet-union": "russia"}.
+    """
+    lineage: dict[str, str | None] = {party.pk: None}
+    frontier = [party.pk]
+    while frontier:
+        links = Party.successors.through.objects.filter(to_party_id__in=frontier).values_list(
+            "from_party_id", "to_party_id"
+        )
+        frontier = []
+        for predecessor, successor in links:
+            if predecessor not in lineage:
+                lineage[predecessor] = successor
+                frontier.append(predecessor)
+    return lineage
+
+
+def parties_for_api() -> QuerySet[Party]:
+    """Parties with what their representation needs, in one query per relation."""
+    return Party.objects.annotate(aliases_text=Cast("aliases", TextField())).prefetch_related(
+        Prefetch("predecessors", queryset=Party.objects.order_by("name", "pk")),
+        Prefetch("successors", queryset=Party.objects.order_by("name", "pk")),
+        citations_prefetch(),
+    )
+
+
+def treaties_for_api() -> QuerySet[Treaty]:
+    """Treaties with participations, provisions and all citations prefetched."""
+    return Treaty.objects.annotate(aliases_text=Cast("aliases", TextField())).prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("party")
+            .prefetch_related(citations_prefetch())
+            .order_by("party__name", "pk"),
+        ),
+        Prefetch(
+            "provisions",
+            queryset=Provision.objects.prefetch_related(
+                "obligations", citations_prefetch()
+            ).order_by("label", "pk"),
+        ),
+        Prefetch("replaces", queryset=Treaty.objects.order_by("signed_on", "pk")),
+        Prefetch("replaced_by", queryset=Treaty.objects.order_by("signed_on", "pk")),
+        Prefetch("amends", queryset=Treaty.objects.order_by("signed_on", "pk")),
+        Prefetch("amended_by", queryset=Treaty.objects.order_by("signed_on", "pk")),
+        citations_prefetch(),
+    )
+
+
+def in_force_q(on: dt.date) -> Q:
+    """Treaties certainly in force on ``on``."""
+    return ends_by("entered_into_force_on", on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+
+def ended_q(on: dt.date) -> Q:
+    """Treaties that had certainly ended by ``on``."""
+    return ends_by("ended_on", on)
+
+
+def status_q(status: str, on: dt.date | None = None) -> Q:
+    """Treaties whose derived status on ``on`` (default today) is ``status``."""
+    on = on or timezone.localdate()
+    ended, in_force, signed = ended_q(on), in_force_q(on), Q(signed_on__isnull=False)
+    return {
+        TreatyStatus.ENDED: ended,
+        TreatyStatus.IN_FORCE: ~ended & in_force,
+        TreatyStatus.SIGNED: ~ended & ~in_force & signed,
+        TreatyStatus.UNKNOWN: ~ended & ~in_force & ~signed,
+    }[status]
+
+
+def _certainly_by(value: PartialDate | None, on: dt.date) -> bool:
+    return value is not None and value.end <= on
+
+
+def treaty_in_force(treaty: Treaty, on: dt.date) -> bool:
+    """Python twin of in_force_q for one treaty."""
+    ended = treaty.get_partial("ended_on")
+    return _certainly_by(treaty.get_partial("entered_into_force_on"), on) and (
+        ended is None or ended.start > on
+    )
+
+
+def treaty_status(treaty: Treaty, on: dt.date | None = None) -> str:
+    """The treaty's status on ``on`` (default today), derived from its dates."""
+    on = on or timezone.localdate()
+    if _certainly_by(treaty.get_partial("ended_on"), on):
+        return TreatyStatus.ENDED
+    if treaty_in_force(treaty, on):
+        return TreatyStatus.IN_FORCE
+    if treaty.signed_on is not None:
+        return TreatyStatus.SIGNED
+    return TreatyStatus.UNKNOWN
+
+
+def treaties_in_force(*, on: dt.date, parties: Iterable[Party] = ()) -> QuerySet[Treaty]:
+    """Treaties in force on ``on`` to which every one of ``parties`` is a party."""
+    queryset = Treaty.objects.filter(in_force_q(on))
+    for party in parties:
+        queryset = queryset.filter(participations__party=party)
+    return queryset.distinct().order_by("signed_on", "pk")
