@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.filters import OrderingFilter
 
 
@@ -23,7 +26,7 @@ class StrictOrderingFilter(OrderingFilter):
             }
             unknown = [term for term in terms if term.lstrip("-") not in allowed]
             if unknown or not terms:
-                raise ValidationError(
+                raise APIValidationError(
                     {
                         self.ordering_param: [
                             f"Unknown ordering field {(unknown or [params])[0]!r}; use one of: {', '.join(sorted(allowed))}."
@@ -42,7 +45,9 @@ class StrictOrderingFilter(OrderingFilter):
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         fields = [name for name, _ in self.get_valid_fields(view.get_queryset(), view, {})]
+        names = "|".join(sorted(fields, key=len, reverse=True))
         for parameter in parameters:
+            parameter["schema"]["pattern"] = rf"^(-?({names})(,-?({names}))*)?$"
             parameter["description"] = (
                 "Sort by these fields, comma-separated; prefix '-' for descending. "
                 f"One of: {', '.join(fields)}. Ties are broken by id."
@@ -50,14 +55,63 @@ class StrictOrderingFilter(OrderingFilter):
         return parameters
 
 
-class SearchFilterSet(filters.FilterSet):
-    """A FilterSet with `q`: case-insensitive substring search over ``search_fields``."""
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0); anything else is an error rather than silently ignored."""
+
+    default_error_messages = {"invalid": "Use true or false."}
+    _values = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self._values[str(value).lower()]
+        except KeyError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+@extend_schema_field({"type": "boolean"})
+class BooleanFilter(filters.Filter):
+    field_class = StrictBooleanField
+
+
+def pattern_filter(pattern: str, **kwargs) -> filters.CharFilter:
+    """A text filter whose value must match ``pattern`` (documented in the schema); else a 400."""
+
+    @extend_schema_field({"type": "string", "pattern": pattern})
+    class PatternFilter(filters.CharFilter):
+        field_class = forms.RegexField
+
+    return PatternFilter(regex=pattern, **kwargs)
+
+
+class RegisterFilterSet(filters.FilterSet):
+    """A FilterSet with `q` (case-insensitive substring search over ``search_fields``) that
+    refuses an empty value for a typed parameter: `in_force_on=` is an error, not "no filter"."""
 
     search_fields: tuple[str, ...] = ()
 
-    q = filters.CharFilter(
-        method="search", label="Search", help_text="Case-insensitive text search."
+    q = pattern_filter(
+        r"^[^\x00]*$", method="search", label="Search", help_text="Case-insensitive text search."
     )
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            # Free text and references are strings: an empty one just means "no filter".
+            stringly = isinstance(filter_, filters.CharFilter) or getattr(
+                filter_, "blank_means_unset", False
+            )
+            if not stringly and "" in self.data.getlist(name):
+                message = "Give a value, or leave the parameter out."
+                code = (
+                    "invalid_choice"
+                    if "invalid_choice" in self.form.fields[name].error_messages
+                    else "invalid"
+                )
+                self.form.add_error(name, ValidationError(message, code=code))
+                valid = False
+        return valid
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         condition = Q()

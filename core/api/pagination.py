@@ -15,7 +15,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     def _read(self, request, name: str, *, minimum: int, maximum: int | None = None) -> int | None:
         raw = request.query_params.get(name)
-        if raw is None or raw == "":
+        if raw is None:
             return None
         try:
             value = int(raw)

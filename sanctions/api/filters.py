@@ -1,7 +1,6 @@
 from django_filters import rest_framework as filters
-from rest_framework.exceptions import ValidationError
 
-from core.api.filters import SearchFilterSet
+from core.api.filters import RegisterFilterSet
 from core.partial_dates import ends_by, starts_on_or_after
 from sanctions.choices import DesignationKind, DesignationStatus, Measure, RegimeStatus
 from sanctions.models import Designation, SanctionsRegime
@@ -9,13 +8,11 @@ from sanctions.selectors import active_q, designation_status_q, regime_resolve_q
 from treaties.api.filters import PartyFilter
 
 
-class RegimeFilterSet(SearchFilterSet):
+class RegimeFilterSet(RegisterFilterSet):
     search_fields = ("key", "name", "legal_basis", "reason", "id")
 
     issuer = PartyFilter(field_name="issuer", help_text="Issuer: party id or ISO alpha-2 code.")
-    target = PartyFilter(
-        method="filter_target", help_text="A target: party id or ISO alpha-2 code."
-    )
+    target = PartyFilter(field_name="targets", help_text="A target: party id or ISO alpha-2 code.")
     active_on = filters.DateFilter(
         method="filter_active_on",
         help_text="Active on this date (YYYY-MM-DD): start known and on or before it, not ended by then.",
@@ -31,9 +28,6 @@ class RegimeFilterSet(SearchFilterSet):
         model = SanctionsRegime
         fields = ["q", "issuer", "target", "active_on", "measure", "status"]
 
-    def filter_target(self, queryset, name, party):
-        return queryset.filter(pk__in=SanctionsRegime.objects.filter(targets=party).values("pk"))
-
     def filter_active_on(self, queryset, name, value):
         return queryset.filter(active_q(value))
 
@@ -44,7 +38,7 @@ class RegimeFilterSet(SearchFilterSet):
         return queryset.filter(regime_status_q(value))
 
 
-class DesignationFilterSet(SearchFilterSet):
+class DesignationFilterSet(RegisterFilterSet):
     search_fields = ("name", "aliases__name", "reference_number")
 
     regime = filters.CharFilter(
@@ -84,10 +78,6 @@ class DesignationFilterSet(SearchFilterSet):
 
     def filter_regime(self, queryset, name, value):
         regimes = SanctionsRegime.objects.filter(regime_resolve_q(value))
-        if not regimes.exists():
-            raise ValidationError(
-                {"regime": [f"Unknown regime {value!r}: give a regime id or key."]}
-            )
         return queryset.filter(pk__in=Designation.objects.filter(regimes__in=regimes).values("pk"))
 
     def filter_status(self, queryset, name, value):

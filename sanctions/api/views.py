@@ -5,6 +5,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
@@ -77,6 +78,7 @@ class RelationsQuerySerializer(serializers.Serializer):
     )
 
 
+@extend_validation_errors(["invalid"], field_name="on", methods=["get"])
 class RelationsView(APIView):
     """The treaties and regimes that tie two parties, following state succession."""
 

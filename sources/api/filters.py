@@ -1,11 +1,11 @@
 from django_filters import rest_framework as filters
 
-from core.api.filters import SearchFilterSet
+from core.api.filters import RegisterFilterSet
 from sources.choices import SourceKind
 from sources.models import Source
 
 
-class SourceFilterSet(SearchFilterSet):
+class SourceFilterSet(RegisterFilterSet):
     search_fields = ("title", "publisher", "id")
 
     kind = filters.ChoiceFilter(choices=SourceKind.choices, help_text="Only sources of this kind.")

@@ -148,3 +148,12 @@ def test_sources_list_shows_hashes_not_text(api_client):
     results = api_client.get("/api/v1/sources/").json()["results"]
     assert {len(item["sha256"]) for item in results} == {64}
     assert all("text" not in item for item in results)
+
+
+def test_a_well_formed_but_unknown_party_matches_nothing(api_client):
+    assert ids(api_client.get("/api/v1/treaties/", {"party": "ZZ"})) == []
+    assert ids(api_client.get("/api/v1/regimes/", {"target": "atlantis"})) == []
+
+
+def test_an_empty_party_parameter_means_no_filter(api_client):
+    assert len(ids(api_client.get("/api/v1/treaties/?party="))) == 3

@@ -94,4 +94,6 @@ def test_list_query_count_does_not_grow_with_page_size(api_client, many_records,
     queries(1)  # warm per-process caches (content types) so they do not count against a page size
     small, large = queries(5), queries(50)
     assert small == large, f"{path}: {small} queries for 5 records, {large} for 50"
-    assert large == EXPECTED_QUERIES[path], f"{path} now takes {large} queries; was {EXPECTED_QUERIES[path]}"
+    assert large == EXPECTED_QUERIES[path], (
+        f"{path} now takes {large} queries; was {EXPECTED_QUERIES[path]}"
+    )

@@ -5,58 +5,86 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.api.filters import SearchFilterSet
+from core.api.filters import BooleanFilter, RegisterFilterSet, pattern_filter
 from core.partial_dates import ends_by, starts_on_or_after
 from treaties.choices import Obligation, PartyKind, TreatyKind, TreatyStatus
 from treaties.models import Party, Treaty
 from treaties.selectors import in_force_q, party_lineage, party_resolve, status_q
 
+PARTY_REF_PATTERN = r"^([A-Za-z0-9][A-Za-z0-9_.-]*)?$"
+_PARTY_REF_SCHEMA = {
+    "type": "string",
+    "pattern": PARTY_REF_PATTERN,
+    "description": "A party id (e.g. 'north-korea') or ISO 3166 alpha-2 code (e.g. 'KP').",
+}
 
-class PartyRefField(forms.CharField):
-    """A party id or ISO alpha-2 code, resolved to the Party; an unknown one is an error."""
+
+class PartyRefField(forms.RegexField):
+    """A party id or ISO alpha-2 code. Malformed is an error; well-formed but unknown
+    resolves to None, which matches no record (like any other value nothing has)."""
+
+    default_error_messages = {"invalid": "Enter a party id or ISO 3166 alpha-2 code."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        super().__init__(PARTY_REF_PATTERN, **kwargs)
 
     def clean(self, value):
         value = super().clean(value)
-        if not value:
-            return None
-        party = party_resolve(value)
-        if party is None:
-            raise forms.ValidationError(
-                f"Unknown party {value!r}: give a party id or an ISO 3166 alpha-2 code.",
-                code="unknown_party",
-            )
-        return party
+        return party_resolve(value) if value else UNSET
+
+
+UNSET = object()  # the parameter was not given (or given empty): no filtering
 
 
 class PartyRefsField(forms.Field):
     """One or more party references (the parameter repeated)."""
 
     widget = forms.SelectMultiple
+    default_error_messages = {"invalid": "Enter a party id or ISO 3166 alpha-2 code."}
 
     def clean(self, value):
-        refs = [v for v in (value or []) if v]
-        return [PartyRefField().clean(ref) for ref in refs]
+        field = PartyRefField(required=False)
+        parties = [field.clean(ref) for ref in (value or []) if ref]
+        return parties or UNSET
 
 
-@extend_schema_field(OpenApiTypes.STR)
+def filter_by_party(queryset: QuerySet, lookup: str, party: Party | None) -> QuerySet:
+    """Records whose ``lookup`` relation holds ``party``; none when the party is unknown."""
+    if party is None:
+        return queryset.none()
+    return queryset.filter(pk__in=queryset.model.objects.filter(**{lookup: party.pk}).values("pk"))
+
+
+@extend_schema_field(_PARTY_REF_SCHEMA)
 class PartyFilter(filters.Filter):
+    """Filter on a party relation (``field_name``) by party id or ISO alpha-2 code."""
+
     field_class = PartyRefField
+    blank_means_unset = True
+
+    def filter(self, queryset, value):
+        return queryset if value is UNSET else filter_by_party(queryset, self.field_name, value)
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
+@extend_schema_field({"type": "array", "items": _PARTY_REF_SCHEMA})
 class PartiesFilter(filters.Filter):
+    """Repeatable party filter: records tied to every one of the given parties."""
+
     field_class = PartyRefsField
+    blank_means_unset = True
 
 
-class PartyFilterSet(SearchFilterSet):
+class PartyFilterSet(RegisterFilterSet):
     search_fields = ("name", "aliases_text", "iso_alpha2", "iso_alpha3", "id")
 
     kind = filters.ChoiceFilter(choices=PartyKind.choices, help_text="Only parties of this kind.")
-    code = filters.CharFilter(
-        method="filter_code", help_text="ISO 3166 alpha-2 or alpha-3 code (any case)."
+    code = pattern_filter(
+        r"^([A-Za-z]{2,3})?$",
+        method="filter_code",
+        help_text="ISO 3166 alpha-2 or alpha-3 code (any case).",
     )
 
     class Meta:
@@ -70,14 +98,14 @@ class PartyFilterSet(SearchFilterSet):
         )
 
 
-class TreatyFilterSet(SearchFilterSet):
+class TreatyFilterSet(RegisterFilterSet):
     search_fields = ("title", "aliases_text", "summary", "id")
 
     party = PartiesFilter(
         method="filter_party",
         help_text="Party id or ISO alpha-2 code. Repeat the parameter to require all of the given parties.",
     )
-    include_predecessors = filters.BooleanFilter(
+    include_predecessors = BooleanFilter(
         method="filter_noop",
         help_text="With `party`: also match treaties of the parties' predecessor states (e.g. the Soviet Union for RU).",
     )
@@ -122,16 +150,16 @@ class TreatyFilterSet(SearchFilterSet):
     def filter_noop(self, queryset, name, value):
         return queryset
 
-    def filter_party(self, queryset: QuerySet, name: str, parties: list[Party]) -> QuerySet:
+    def filter_party(self, queryset: QuerySet, name: str, parties) -> QuerySet:
+        if parties is UNSET:
+            return queryset
+        follow = self.form.cleaned_data.get("include_predecessors")
         for party in parties:
-            ids = (
-                list(party_lineage(party))
-                if self.form.cleaned_data.get("include_predecessors")
-                else [party.pk]
-            )
-            queryset = queryset.filter(
-                pk__in=Treaty.objects.filter(participations__party__in=ids).values("pk")
-            )
+            if party is None:
+                return queryset.none()
+            ids = list(party_lineage(party)) if follow else [party.pk]
+            participants = Treaty.objects.filter(participations__party__in=ids)
+            queryset = queryset.filter(pk__in=participants.values("pk"))
         return queryset
 
     def filter_signed_after(self, queryset, name, value):
