@@ -10,13 +10,14 @@ PORT   ?= 8000
 # Stamp file: reinstall whenever pyproject.toml changes.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint format migrate load serve bench clean help
+.PHONY: run test install lint format migrate load serve browser clean help
 
 help:
 	@echo "make run    install, migrate, load records, serve on http://$(HOST):$(PORT)/ (SQLite)"
 	@echo "make test   install, then ruff, makemigrations --check, schema check and pytest"
 	@echo "make serve  production-style: gunicorn + whitenoise on $(HOST):$(PORT)"
 	@echo "make lint   ruff check and format check only"
+	@echo "make browser install Debian's chromium for the browser tests (root)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=...)")'
@@ -50,6 +51,10 @@ lint: install
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's chromium (no browser download is possible here). Needs root.
+browser:
+	@command -v /usr/bin/chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 format: install
 	$(BIN)/ruff format .
