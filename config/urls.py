@@ -3,11 +3,17 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
 
+from core.api.changes import ChangeViewSet
 from core.api.docs import RedocView, SwaggerView
 from core.health import healthz, readyz
 
+changes_router = SimpleRouter()
+changes_router.register("changes", ChangeViewSet, basename="change")
+
 api_v1 = [
+    *changes_router.urls,
     path("", include("treaties.api.urls")),
     path("", include("sanctions.api.urls")),
     path("", include("sources.api.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.choices import ReviewStatus
 from core.partial_dates import PartialDate, PartialDateError
 
 
@@ -13,6 +14,25 @@ class TimeStampedModel(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, help_text="When the record was created.")
     updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
+
+    class Meta:
+        abstract = True
+
+
+class ReviewedModel(models.Model):
+    """A curated record that is a draft until a curator publishes it.
+
+    Records made by hand start as drafts; the record loader and the importers publish what
+    they bring in, since it is already reviewed evidence.
+    """
+
+    review_status = models.CharField(
+        max_length=10,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.DRAFT,
+        db_index=True,
+        help_text="draft (visible to curators only) or published (public).",
+    )
 
     class Meta:
         abstract = True
@@ -69,3 +89,41 @@ class PartialDatesModel(models.Model):
             return self.get_partial(field)
         except PartialDateError:
             return None
+
+
+class Change(models.Model):
+    """One change to a curated record: the feed that clients sync from (`changes/`).
+
+    Written for every historical record django-simple-history makes; the full before/after
+    state stays in that model's history table.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, help_text="The kind of record."
+    )
+    object_id = models.CharField(max_length=100, help_text="The record's id.")
+    history_id = models.BigIntegerField(
+        help_text="The id of the historical version this change made."
+    )
+    action = models.CharField(
+        max_length=10,
+        choices=[("created", "Created"), ("changed", "Changed"), ("deleted", "Deleted")],
+        help_text="created, changed or deleted.",
+    )
+    changed_at = models.DateTimeField(db_index=True, help_text="When the change was made.")
+    user = models.CharField(
+        max_length=150, blank=True, help_text="Who made it (blank for commands)."
+    )
+    reason = models.TextField(blank=True, help_text="Why it was made.")
+    changed_fields = models.JSONField(
+        default=list, blank=True, help_text="Fields a change altered."
+    )
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        indexes = [
+            models.Index(fields=["content_type", "changed_at"], name="change_model_time_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.content_type.model} {self.object_id} at {self.changed_at:%Y-%m-%d %H:%M}"

@@ -6,8 +6,9 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
-from core.models import PartialDatesModel, TimeStampedModel
+from core.models import PartialDatesModel, ReviewedModel, TimeStampedModel
 from core.partial_dates import (
     PartialDate,
     PartialDateError,
@@ -38,7 +39,7 @@ class MeasureType(models.Model):
         return self.get_code_display()
 
 
-class SanctionsRegime(PartialDatesModel, TimeStampedModel):
+class SanctionsRegime(ReviewedModel, PartialDatesModel, TimeStampedModel):
     """A sanctions programme: who imposes it on whom, on what basis, since when, with which measures."""
 
     partial_dates = ("started_on", "ended_on")
@@ -92,6 +93,7 @@ class SanctionsRegime(PartialDatesModel, TimeStampedModel):
         help_text="Measures from the fixed vocabulary.",
     )
     citations = GenericRelation(Citation, related_query_name="regime")
+    history = HistoricalRecords(m2m_fields=[targets, measures])
 
     class Meta:
         ordering = ["key"]
@@ -105,7 +107,7 @@ class SanctionsRegime(PartialDatesModel, TimeStampedModel):
         return f"{self.key}: {self.name}"
 
 
-class Designation(PartialDatesModel, TimeStampedModel):
+class Designation(ReviewedModel, PartialDatesModel, TimeStampedModel):
     """A person, entity, vessel or aircraft listed under one or more regimes.
 
     A delisting sets ``delisted_on``; the record is never deleted because a list dropped it.
@@ -172,6 +174,7 @@ class Designation(PartialDatesModel, TimeStampedModel):
         help_text="The list file the record came from.",
     )
     citations = GenericRelation(Citation, related_query_name="designation")
+    history = HistoricalRecords(m2m_fields=[regimes])
 
     class Meta:
         ordering = ["name", "id"]
@@ -204,6 +207,7 @@ class DesignationAlias(models.Model):
     name = models.CharField(
         max_length=500, db_index=True, help_text="The alias as the list gives it."
     )
+    history = HistoricalRecords()
     quality = models.CharField(
         max_length=20,
         blank=True,

@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from core.choices import ReviewStatus
+from core.history import change_reason
 from core.records import (
     RecordError,
     Where,
@@ -59,6 +61,7 @@ def regime_upsert(*, spec: dict[str, Any], where: Where) -> bool:
         raise where.error("measures", f"{sorted(unknown)[0]!r} is not in the measure vocabulary")
     values = {
         "key": spec["key"],
+        "review_status": ReviewStatus.PUBLISHED,
         "name": spec["name"],
         "issuer": issuer,
         "legal_basis": spec.get("legal_basis", ""),
@@ -129,7 +132,10 @@ def records_load(*, fixtures_dir: Path | None = None, seeds_dir: Path | None = N
         documents[table] = (display, records)
 
     report = LoadReport()
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        change_reason(f"load_records: curated records from {fixtures_dir.name}/"),
+    ):
         for table, (display, records) in documents.items():
             for index, spec in enumerate(records):
                 where = Where(display, f"{table} {spec.get('id') or f'#{index + 1}'!r}")

@@ -9,13 +9,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
-from core.models import PartialDatesModel, TimeStampedModel
+from core.models import PartialDatesModel, ReviewedModel, TimeStampedModel
 from core.partial_dates import partial_date_constraint, precision_field
 from sources.choices import SourceKind, Stance
 
 
-class Source(PartialDatesModel, TimeStampedModel):
+class Source(ReviewedModel, PartialDatesModel, TimeStampedModel):
     """A document that facts come from: a seed article, an official list file, a dataset."""
 
     partial_dates = ("published_on",)
@@ -51,6 +52,7 @@ class Source(PartialDatesModel, TimeStampedModel):
         blank=True,
         help_text="The full text, decoded as UTF-8; citation offsets count characters in it.",
     )
+    history = HistoricalRecords(excluded_fields=["text"])
 
     class Meta:
         ordering = ["id"]
@@ -109,6 +111,7 @@ class Citation(TimeStampedModel):
         blank=True,
         help_text="Curator's note: why a claim is disputed, or how the quote supports the value.",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["content_type_id", "object_id", "field", "start", "id"]

@@ -40,3 +40,8 @@ def citations_failing_verification() -> Iterator[CitationProblem]:
 def sources_for_api():
     """Sources with how many citations quote each."""
     return Source.objects.annotate(citation_count=Count("citations"))
+
+
+def citations_for_api():
+    """Citations with their source's title and their record's kind, without source texts."""
+    return Citation.objects.select_related("source", "content_type").defer("source__text")

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from core.choices import ReviewStatus
 from core.records import Where, assign, partial_date_values, take, validate
 from sources.choices import Stance
 from sources.models import Citation, Source
@@ -136,6 +137,7 @@ def source_upsert(*, spec: dict, where: Where, seeds_dir: Path) -> bool:
         source,
         {
             "kind": spec["kind"],
+            "review_status": ReviewStatus.PUBLISHED,
             "title": spec["title"],
             "publisher": spec.get("publisher", ""),
             "url": spec.get("url", ""),

@@ -18,6 +18,7 @@ ARTICLE_TEXT = (
 def make_source(*, id: str = "test-article", text: str = ARTICLE_TEXT, **extra) -> Source:
     return Source.objects.create(
         id=id,
+        review_status=extra.pop("review_status", "published"),
         kind=extra.pop("kind", "article"),
         title=extra.pop("title", "A test article"),
         text=text,
@@ -27,6 +28,7 @@ def make_source(*, id: str = "test-article", text: str = ARTICLE_TEXT, **extra) 
 
 
 def make_party(*, id: str, name: str | None = None, **extra) -> Party:
+    extra.setdefault("review_status", "published")
     return Party.objects.create(
         id=id, name=name or id.replace("-", " ").title(), kind=extra.pop("kind", "state"), **extra
     )
@@ -36,6 +38,7 @@ def make_treaty(*, id: str = "test-treaty", **extra) -> Treaty:
     treaty = Treaty(
         id=id, title=extra.pop("title", "Test treaty"), kind=extra.pop("kind", "bilateral")
     )
+    treaty.review_status = extra.pop("review_status", "published")
     for field in Treaty.partial_dates:
         if field in extra:
             treaty.set_partial(field, extra.pop(field))
@@ -85,6 +88,7 @@ def make_regime(
     regime = SanctionsRegime(
         id=id, key=key or id.upper(), name=extra.pop("name", id), issuer=issuer
     )
+    regime.review_status = extra.pop("review_status", "published")
     for field in SanctionsRegime.partial_dates:
         if field in extra:
             regime.set_partial(field, extra.pop(field))
@@ -101,6 +105,7 @@ def make_designation(*, id: str, regimes=(), aliases=(), **extra):
     designation = Designation(
         id=id, kind=extra.pop("kind", "individual"), name=extra.pop("name", id.title())
     )
+    designation.review_status = extra.pop("review_status", "published")
     for field in Designation.partial_dates:
         if field in extra:
             designation.set_partial(field, extra.pop(field))

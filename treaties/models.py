@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from core.countries import country_by_code
-from core.models import PartialDatesModel, TimeStampedModel
+from core.models import PartialDatesModel, ReviewedModel, TimeStampedModel
 from core.partial_dates import not_before, partial_date_constraint, precision_field
 from sources.models import Citation
 from treaties.choices import ConsentType, EndCause, Obligation, PartyKind, TreatyKind
@@ -31,7 +32,7 @@ def _validate_aliases(value: object) -> str | None:
     return None
 
 
-class Party(TimeStampedModel):
+class Party(ReviewedModel, TimeStampedModel):
     """A state, former state, or international organisation or body."""
 
     id = models.SlugField(
@@ -69,6 +70,7 @@ class Party(TimeStampedModel):
         help_text="Parties that succeeded this one (the Soviet Union -> the Russian Federation).",
     )
     citations = GenericRelation(Citation, related_query_name="party")
+    history = HistoricalRecords(m2m_fields=[successors])
 
     class Meta:
         ordering = ["name", "id"]
@@ -118,7 +120,7 @@ class ObligationType(models.Model):
         return self.get_code_display()
 
 
-class Treaty(PartialDatesModel, TimeStampedModel):
+class Treaty(ReviewedModel, PartialDatesModel, TimeStampedModel):
     """A treaty: who signed it, when and where, when it bound them and when it ended."""
 
     partial_dates = ("signed_on", "entered_into_force_on", "ended_on")
@@ -181,6 +183,7 @@ class Treaty(PartialDatesModel, TimeStampedModel):
         help_text="Earlier treaties this one amends.",
     )
     citations = GenericRelation(Citation, related_query_name="treaty")
+    history = HistoricalRecords(m2m_fields=[replaces, amends])
 
     class Meta:
         ordering = ["signed_on", "id"]
@@ -250,6 +253,7 @@ class Participation(PartialDatesModel, TimeStampedModel):
     )
     withdrew_on_precision = precision_field("withdrew_on")
     citations = GenericRelation(Citation, related_query_name="participation")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["treaty_id", "party__name", "id"]
@@ -293,6 +297,7 @@ class Provision(TimeStampedModel):
         help_text="True where the text says the obligation applies automatically; null when the sources do not say.",
     )
     citations = GenericRelation(Citation, related_query_name="provision")
+    history = HistoricalRecords(m2m_fields=[obligations])
 
     class Meta:
         ordering = ["treaty_id", "label", "id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.choices import ReviewStatus
 from core.records import Where, assign, partial_date_values, sync_m2m, take, validate
 from sources.services import citation_specs, citations_cover, citations_sync
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
@@ -57,6 +58,7 @@ def party_upsert(*, spec: dict[str, Any], where: Where) -> bool:
     values = {
         "name": spec["name"],
         "kind": spec["kind"],
+        "review_status": ReviewStatus.PUBLISHED,
         "aliases": spec.get("aliases", []),
         "iso_alpha2": spec.get("iso_alpha2") or None,
         "iso_alpha3": spec.get("iso_alpha3") or None,
@@ -92,6 +94,7 @@ def treaty_upsert(*, spec: dict[str, Any], where: Where) -> bool:
     created = treaty._state.adding
     values = {
         "title": spec["title"],
+        "review_status": ReviewStatus.PUBLISHED,
         "aliases": spec.get("aliases", []),
         "kind": spec["kind"],
         "summary": spec.get("summary", ""),
@@ -195,3 +198,36 @@ def _provisions_sync(treaty: Treaty, items: list[dict[str, Any]], where: Where) 
         stale.delete()
         changed = True
     return changed
+
+
+def participations_replace(*, treaty: Treaty, items: list[dict[str, Any]]) -> None:
+    """Make the treaty's participations exactly ``items``, matched by party so that kept
+    ones keep their ids and citations. Items are already validated."""
+    keep = []
+    for item in items:
+        participation = Participation.objects.filter(treaty=treaty, party=item["party"]).first()
+        participation = participation or Participation(treaty=treaty, party=item["party"])
+        for name, value in item.items():
+            setattr(participation, name, value)
+        participation.save()
+        keep.append(participation.pk)
+    for stale in treaty.participations.exclude(pk__in=keep):
+        stale.delete()
+
+
+def provisions_replace(*, treaty: Treaty, items: list[dict[str, Any]]) -> None:
+    """Make the treaty's provisions exactly ``items``, matched by label."""
+    keep = []
+    for item in items:
+        item = dict(item)
+        obligations = item.pop("obligations", None)
+        provision = Provision.objects.filter(treaty=treaty, label=item["label"]).first()
+        provision = provision or Provision(treaty=treaty, label=item["label"])
+        for name, value in item.items():
+            setattr(provision, name, value)
+        provision.save()
+        if obligations is not None:
+            provision.obligations.set(obligations)
+        keep.append(provision.pk)
+    for stale in treaty.provisions.exclude(pk__in=keep):
+        stale.delete()

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
+    "simple_history",
+    "rest_framework.authtoken",
     "core",
     "sources",
     "treaties",
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -155,7 +158,18 @@ FIXTURES_DIR = BASE_DIR / "fixtures"
 
 # API: public reads; pagination, filtering and errors are the same on every endpoint.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("THROTTLE_ANON", "120/minute"),
+        "user": env_str("THROTTLE_USER", "1200/minute"),
+    },
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
     ],
@@ -168,7 +182,26 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True}
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    "ALLOWED_ERROR_STATUS_CODES": [
+        "400",
+        "401",
+        "403",
+        "404",
+        "405",
+        "406",
+        "409",
+        "412",
+        "415",
+        "429",
+        "500",
+    ],
+    "ERROR_SCHEMAS": {
+        "409": "core.api.exceptions.ErrorResponse409Serializer",
+        "412": "core.api.exceptions.ErrorResponse412Serializer",
+    },
+}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Treaty and sanctions register API",
@@ -197,6 +230,11 @@ SPECTACULAR_SETTINGS = {
             "description": "People, entities, vessels and aircraft listed under regimes.",
         },
         {"name": "sources", "description": "The documents that facts are quoted from."},
+        {
+            "name": "citations",
+            "description": "Quoted evidence tying a source to one field of a record.",
+        },
+        {"name": "changes", "description": "The history of every curated record, as a feed."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "PartyKindEnum": "treaties.choices.PartyKind",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError as APIValidationError
@@ -37,10 +37,11 @@ class StrictOrderingFilter(OrderingFilter):
         return self.get_default_ordering(view)
 
     def filter_queryset(self, request, queryset, view):
-        ordering = list(self.get_ordering(request, queryset, view) or queryset.query.order_by or [])
-        if "pk" not in ordering and "-pk" not in ordering:
-            ordering.append("pk")
-        return queryset.order_by(*ordering)
+        terms = list(self.get_ordering(request, queryset, view) or queryset.query.order_by or [])
+        if "pk" not in terms and "-pk" not in terms:
+            terms.append("pk")
+        # Unknown values (nulls) sort last either way, on SQLite and PostgreSQL alike.
+        return queryset.order_by(*(_nulls_last(term) for term in terms))
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -85,15 +86,26 @@ def pattern_filter(pattern: str, **kwargs) -> filters.CharFilter:
     return PatternFilter(regex=pattern, **kwargs)
 
 
+def text_filter(**kwargs) -> filters.CharFilter:
+    """Free text: any characters but NUL (which the database cannot store or compare)."""
+    return pattern_filter(r"^[^\x00]*$", **kwargs)
+
+
+def _nulls_last(term):
+    if not isinstance(term, str):
+        return term
+    return (
+        F(term[1:]).desc(nulls_last=True) if term.startswith("-") else F(term).asc(nulls_last=True)
+    )
+
+
 class RegisterFilterSet(filters.FilterSet):
     """A FilterSet with `q` (case-insensitive substring search over ``search_fields``) that
     refuses an empty value for a typed parameter: `in_force_on=` is an error, not "no filter"."""
 
     search_fields: tuple[str, ...] = ()
 
-    q = pattern_filter(
-        r"^[^\x00]*$", method="search", label="Search", help_text="Case-insensitive text search."
-    )
+    q = text_filter(method="search", label="Search", help_text="Case-insensitive text search.")
 
     def is_valid(self) -> bool:
         valid = super().is_valid()

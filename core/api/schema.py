@@ -26,8 +26,15 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         return auths
 
     def _get_extra_validation_errors(self):
-        """Pagination and ordering parameters are validated too (a 400 naming them)."""
+        """Pagination, ordering and include_drafts are validated too (a 400 naming them)."""
         extra = super()._get_extra_validation_errors()
+        queryset = getattr(self.view, "queryset", None)
+        if (
+            self.method == "GET"
+            and queryset is not None
+            and hasattr(queryset.model, "review_status")
+        ):
+            extra.setdefault("include_drafts", {"invalid"})
         if self.method == "GET" and self._is_list_view():
             if self.view.paginator is not None:
                 extra.setdefault("limit", {"invalid"})
@@ -37,3 +44,15 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             ):
                 extra.setdefault("ordering", {"invalid"})
         return extra
+
+    def _should_add_error_response(self, responses, status_code):
+        """409 (referenced record) only on DELETE; 412 (stale If-Match) only on writes to a record."""
+        if status_code == "409":
+            return self.method == "DELETE" and super()._should_add_error_response(
+                responses, status_code
+            )
+        if status_code == "412":
+            return self.method in ("PUT", "PATCH", "DELETE") and super()._should_add_error_response(
+                responses, status_code
+            )
+        return super()._should_add_error_response(responses, status_code)

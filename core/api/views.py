@@ -1,16 +1,217 @@
-"""Viewset bases: filtering, strict ordering and pagination live here, once."""
+"""Viewset bases: filtering, ordering, pagination, drafts, ETags and safe writes live here, once.
 
+Writes run in a transaction with the model's full validation; a stale ``If-Match`` gets 412
+(checked again under a row lock inside the transaction); deleting a referenced record gets
+409 naming what references it; every change is kept in history with the user and the reason
+given in the ``X-Change-Reason`` header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
 
+from core.api.exceptions import Conflict, PreconditionFailed
 from core.api.filters import StrictOrderingFilter
+from core.api.history import VersionSerializer, versions
+from core.choices import ReviewStatus
+from core.history import change_reason
+
+CHANGE_REASON_HEADER = "X-Change-Reason"
+
+INCLUDE_DRAFTS = OpenApiParameter(
+    "include_drafts",
+    OpenApiTypes.BOOL,
+    OpenApiParameter.QUERY,
+    description="Curators only (view permission): include draft records. Others get 403.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag from GET; the write is refused with 412 if the record changed since.",
+)
+CHANGE_REASON = OpenApiParameter(
+    CHANGE_REASON_HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Why the change is made; kept in the record's history.",
+)
+
+
+def representation_etag(data) -> str:
+    """A strong ETag: the hash of the record's full JSON representation."""
+    body = json.dumps(data, sort_keys=True, default=str, separators=(",", ":")).encode()
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 class RegisterReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Public, read-only list and detail views for a register model.
 
     Subclasses name queryset, serializer_class, filterset_class and ordering_fields.
+    Drafts are hidden unless a curator asks for them with ``include_drafts=true``.
     """
 
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     lookup_value_regex = r"[A-Za-z0-9_.-]+"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        model = queryset.model
+        if not hasattr(model, "review_status") or self._drafts_requested():
+            return queryset
+        return queryset.filter(review_status=ReviewStatus.PUBLISHED)
+
+    def _drafts_requested(self) -> bool:
+        if self.request is None or self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            return True  # writes address drafts and published records alike
+        raw = self.request.query_params.get("include_drafts")
+        if raw is None:
+            return False
+        if raw.lower() not in ("true", "1", "false", "0"):
+            raise ValidationError({"include_drafts": ["Use true or false."]}, code="invalid")
+        if raw.lower() in ("false", "0"):
+            return False
+        model = self.queryset.model
+        permission = f"{model._meta.app_label}.view_{model._meta.model_name}"
+        if not self.request.user.has_perm(permission):
+            raise PermissionDenied("Only curators may see drafts.")
+        return True
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = representation_etag(response.data)
+        if request.headers.get("If-None-Match") == response["ETag"]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": response["ETag"]})
+        return response
+
+
+class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
+    """Read for everyone; create, update and delete for users with the model permission.
+
+    ``write_serializer_class`` validates input; responses use ``serializer_class``.
+    """
+
+    write_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return super().get_serializer_class()
+
+    @action(
+        detail=True, methods=["get"], url_path="history", filter_backends=[], pagination_class=None
+    )
+    def history(self, request, *args, **kwargs):
+        """Every version of the record, newest first, with who, when, why and what changed."""
+        instance = self.get_object()
+        return Response(VersionSerializer(versions(instance), many=True).data)
+
+    def _reason(self) -> str:
+        given = self.request.headers.get(CHANGE_REASON_HEADER, "").strip()
+        return given or f"{self.action.replace('_', ' ')} through the API"
+
+    def _represent(self, pk) -> dict:
+        instance = super().get_queryset().get(pk=pk)  # drafts included: the writer sees its record
+        return self.serializer_class(instance, context=self.get_serializer_context()).data
+
+    def _check_if_match(self, instance) -> None:
+        expected = self.request.headers.get("If-Match")
+        if expected is None or expected.strip() == "*":
+            return
+        # Lock the row so nobody can change it between this check and our write.
+        type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
+        if representation_etag(self._represent(instance.pk)) not in {
+            e.strip() for e in expected.split(",")
+        }:
+            raise PreconditionFailed()
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic(), change_reason(self._reason()):
+            instance = serializer.save()
+        data = self._represent(instance.pk)
+        return Response(
+            data, status=status.HTTP_201_CREATED, headers={"ETag": representation_etag(data)}
+        )
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic(), change_reason(self._reason()):
+            instance = self.get_object()
+            self._check_if_match(instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            instance = serializer.save()
+        data = self._represent(instance.pk)
+        return Response(data, headers={"ETag": representation_etag(data)})
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic(), change_reason(self._reason()):
+            instance = self.get_object()
+            self._check_if_match(instance)
+            try:
+                with transaction.atomic():
+                    instance.delete()
+            except (ProtectedError, RestrictedError) as exc:
+                blockers = getattr(exc, "protected_objects", None) or exc.restricted_objects
+                raise Conflict(_conflict_detail(instance, blockers)) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _conflict_detail(instance, blockers) -> str:
+    names = sorted({f"{obj._meta.verbose_name} '{obj}'" for obj in blockers})
+    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    return f"{instance._meta.verbose_name.capitalize()} '{instance}' is referenced by {shown}; nothing was deleted."
+
+
+def write_schema(summary_noun: str, tag: str) -> dict:
+    """extend_schema_view arguments documenting the write operations of a register viewset."""
+    headers = [IF_MATCH, CHANGE_REASON]
+    return {
+        "history": extend_schema(
+            tags=[tag],
+            summary=f"History of a {summary_noun}",
+            description=f"Every version of the {summary_noun}, newest first: who changed it, when, why, and "
+            "which fields changed from what to what.",
+            responses=VersionSerializer(many=True),
+        ),
+        "create": extend_schema(
+            tags=[tag],
+            summary=f"Create a {summary_noun}",
+            description=f"Create a {summary_noun} (curators: add permission). Hand-made records start as drafts "
+            "unless `review_status` says `published`. The model's validation applies; errors name the field.",
+            parameters=[CHANGE_REASON],
+        ),
+        "update": extend_schema(
+            tags=[tag],
+            summary=f"Replace a {summary_noun}",
+            description=f"Replace a {summary_noun} (curators: change permission). Send the ETag from GET as "
+            "If-Match to refuse the write (412) if someone changed it meanwhile.",
+            parameters=headers,
+        ),
+        "partial_update": extend_schema(
+            tags=[tag],
+            summary=f"Update fields of a {summary_noun}",
+            description=f"Change some fields of a {summary_noun} (curators: change permission); If-Match as for PUT.",
+            parameters=headers,
+        ),
+        "destroy": extend_schema(
+            tags=[tag],
+            summary=f"Delete a {summary_noun}",
+            description=f"Delete a {summary_noun} (curators: delete permission). A record that others reference "
+            "is not deleted: 409 names what references it. The deletion is kept in history.",
+            parameters=headers,
+        ),
+    }

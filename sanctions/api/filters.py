@@ -1,6 +1,6 @@
 from django_filters import rest_framework as filters
 
-from core.api.filters import RegisterFilterSet
+from core.api.filters import RegisterFilterSet, text_filter
 from core.partial_dates import ends_by, starts_on_or_after
 from sanctions.choices import DesignationKind, DesignationStatus, Measure, RegimeStatus
 from sanctions.models import Designation, SanctionsRegime
@@ -41,7 +41,7 @@ class RegimeFilterSet(RegisterFilterSet):
 class DesignationFilterSet(RegisterFilterSet):
     search_fields = ("name", "aliases__name", "reference_number")
 
-    regime = filters.CharFilter(
+    regime = text_filter(
         method="filter_regime", help_text="Listed under this regime: its id or key (e.g. UN-DPRK)."
     )
     kind = filters.ChoiceFilter(choices=DesignationKind.choices, help_text="What is listed.")
@@ -57,7 +57,7 @@ class DesignationFilterSet(RegisterFilterSet):
     listed_before = filters.DateFilter(
         method="filter_listed_before", help_text="Listed on or before this date (YYYY-MM-DD)."
     )
-    reference_number = filters.CharFilter(
+    reference_number = text_filter(
         field_name="reference_number",
         lookup_expr="iexact",
         help_text="Exact reference number, any case.",

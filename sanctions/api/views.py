@@ -13,9 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.examples import example
-from core.api.views import RegisterReadOnlyViewSet
+from core.api.views import INCLUDE_DRAFTS, RegisterViewSet, write_schema
 from sanctions.api.filters import DesignationFilterSet, RegimeFilterSet
 from sanctions.api.serializers import DesignationSerializer, RegimeSerializer, RelationsSerializer
+from sanctions.api.write_serializers import DesignationWriteSerializer, RegimeWriteSerializer
 from sanctions.selectors import designations_for_api, regimes_for_api, relations_timeline
 from treaties.selectors import party_resolve
 
@@ -23,6 +24,7 @@ from treaties.selectors import party_resolve
 @extend_schema_view(
     list=extend_schema(
         tags=["regimes"],
+        parameters=[INCLUDE_DRAFTS],
         summary="List sanctions regimes",
         description="Sanctions regimes with issuer, targets, legal basis, dates, measures and citations. `issuer` and "
         "`target` accept a party id or ISO alpha-2 code; `active_on` only reports regimes whose start is known.",
@@ -34,6 +36,7 @@ from treaties.selectors import party_resolve
     ),
     retrieve=extend_schema(
         tags=["regimes"],
+        parameters=[INCLUDE_DRAFTS],
         summary="Get a sanctions regime",
         description="One regime by id (e.g. `un-dprk`), with the quoted evidence for each fact.",
         examples=[
@@ -42,10 +45,12 @@ from treaties.selectors import party_resolve
             )
         ],
     ),
+    **write_schema("sanctions regime", "regimes"),
 )
-class RegimeViewSet(RegisterReadOnlyViewSet):
+class RegimeViewSet(RegisterViewSet):
     queryset = regimes_for_api()
     serializer_class = RegimeSerializer
+    write_serializer_class = RegimeWriteSerializer
     filterset_class = RegimeFilterSet
     ordering_fields = ["key", "name", "started_on", "ended_on", "id"]
     ordering = ["key"]
@@ -54,19 +59,23 @@ class RegimeViewSet(RegisterReadOnlyViewSet):
 @extend_schema_view(
     list=extend_schema(
         tags=["designations"],
+        parameters=[INCLUDE_DRAFTS],
         summary="List designations",
         description="People, entities, vessels and aircraft listed under sanctions regimes. `q` searches names, "
         "aliases and reference numbers; a delisted record stays, with its delisting date.",
     ),
     retrieve=extend_schema(
         tags=["designations"],
+        parameters=[INCLUDE_DRAFTS],
         summary="Get a designation",
         description="One designation by id, with its aliases, regimes, dates and source list file.",
     ),
+    **write_schema("designation", "designations"),
 )
-class DesignationViewSet(RegisterReadOnlyViewSet):
+class DesignationViewSet(RegisterViewSet):
     queryset = designations_for_api()
     serializer_class = DesignationSerializer
+    write_serializer_class = DesignationWriteSerializer
     filterset_class = DesignationFilterSet
     ordering_fields = ["name", "listed_on", "delisted_on", "reference_number", "id"]
     ordering = ["name"]
@@ -117,6 +126,10 @@ class RelationsView(APIView):
         ],
     )
     def get(self, request, id: str, other: str):
+        if request.query_params.get("on") == "":
+            raise ValidationError(
+                {"on": ["Give a date (YYYY-MM-DD), or leave the parameter out."]}, code="invalid"
+            )
         query = RelationsQuerySerializer(data=request.query_params)
         if not query.is_valid():
             raise ValidationError(query.errors)

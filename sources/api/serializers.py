@@ -3,6 +3,18 @@ from rest_framework import serializers
 from core.api.serializers import PartialDateField, TextOrNullField
 from sources.models import Citation, Source
 
+# The kinds of record a citation can support: API name -> (app label, model name). Named as
+# strings so this lower layer does not import the apps above it.
+CITABLE = {
+    "party": ("treaties", "party"),
+    "treaty": ("treaties", "treaty"),
+    "participation": ("treaties", "participation"),
+    "provision": ("treaties", "provision"),
+    "regime": ("sanctions", "sanctionsregime"),
+    "designation": ("sanctions", "designation"),
+    "source": ("sources", "source"),
+}
+
 
 class SourceBriefSerializer(serializers.ModelSerializer):
     """A source named in a citation: its id and title."""
@@ -59,3 +71,22 @@ class SourceDetailSerializer(SourceSerializer):
     class Meta(SourceSerializer.Meta):
         fields = [*SourceSerializer.Meta.fields, "text"]
         read_only_fields = fields
+
+
+class CitationDetailSerializer(CitationSerializer):
+    """A citation with the record it is evidence for."""
+
+    record_type = serializers.SerializerMethodField(help_text="The kind of record cited for.")
+    record_id = serializers.CharField(
+        source="object_id", read_only=True, help_text="The record's id."
+    )
+
+    class Meta(CitationSerializer.Meta):
+        fields = ["id", "record_type", "record_id", *CitationSerializer.Meta.fields]
+        read_only_fields = fields
+
+    def get_record_type(self, citation: Citation) -> str:
+        key = (citation.content_type.app_label, citation.content_type.model)
+        return {target: name for name, target in CITABLE.items()}.get(
+            key, citation.content_type.model
+        )

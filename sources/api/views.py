@@ -1,15 +1,21 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
 from core.api.examples import example
-from core.api.views import RegisterReadOnlyViewSet
-from sources.api.filters import SourceFilterSet
-from sources.api.serializers import SourceDetailSerializer, SourceSerializer
-from sources.selectors import sources_for_api
+from core.api.views import INCLUDE_DRAFTS, RegisterViewSet, write_schema
+from sources.api.filters import CitationFilterSet, SourceFilterSet
+from sources.api.serializers import (
+    CitationDetailSerializer,
+    SourceDetailSerializer,
+    SourceSerializer,
+)
+from sources.api.write_serializers import CitationWriteSerializer, SourceWriteSerializer
+from sources.selectors import citations_for_api, sources_for_api
 
 
 @extend_schema_view(
     list=extend_schema(
         tags=["sources"],
+        parameters=[INCLUDE_DRAFTS],
         summary="List sources",
         description="The documents facts come from: seed articles, official list files, datasets. Each has the "
         "SHA-256 of its exact bytes.",
@@ -19,21 +25,48 @@ from sources.selectors import sources_for_api
     ),
     retrieve=extend_schema(
         tags=["sources"],
+        parameters=[INCLUDE_DRAFTS],
         summary="Get a source",
         description="One source by id, with its full text: every citation's `start` and `end` index into `text`.",
     ),
+    **write_schema("source", "sources"),
 )
-class SourceViewSet(RegisterReadOnlyViewSet):
+class SourceViewSet(RegisterViewSet):
     queryset = sources_for_api()
     serializer_class = SourceSerializer
+    write_serializer_class = SourceWriteSerializer
     filterset_class = SourceFilterSet
     ordering_fields = ["title", "published_on", "id"]
     ordering = ["id"]
 
     def get_serializer_class(self):
-        return SourceDetailSerializer if self.action == "retrieve" else SourceSerializer
+        return (
+            SourceDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
+        )
 
     def get_queryset(self):
         queryset = super().get_queryset()
         # The full text is only needed (and only sent) on the detail view.
         return queryset if self.action == "retrieve" else queryset.defer("text")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["citations"],
+        summary="List citations",
+        description="Evidence: each citation ties a verbatim quote (with its offsets in the source text) to one "
+        "field of one record. Filter by `record_type` and `record_id`, `source`, `field` or `stance`.",
+    ),
+    retrieve=extend_schema(
+        tags=["citations"], summary="Get a citation", description="One citation by id."
+    ),
+    **write_schema("citation", "citations"),
+)
+class CitationViewSet(RegisterViewSet):
+    queryset = citations_for_api()
+    serializer_class = CitationDetailSerializer
+    write_serializer_class = CitationWriteSerializer
+    filterset_class = CitationFilterSet
+    ordering_fields = ["id", "field", "start"]
+    ordering = ["id"]
+    lookup_value_regex = r"[0-9]+"

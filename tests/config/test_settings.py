@@ -10,7 +10,11 @@ STRONG_KEY = "k8#Vq2!xZp9@Lm4$Tn7&Rb1*Yc6^Hd3%Wf5(Gs0)Je8-Ua2+Io4=Pk7;Ql9"
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     clean.update(env)
     return subprocess.run(

@@ -1,15 +1,17 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
 from core.api.examples import example
-from core.api.views import RegisterReadOnlyViewSet
+from core.api.views import INCLUDE_DRAFTS, RegisterViewSet, write_schema
 from treaties.api.filters import PartyFilterSet, TreatyFilterSet
 from treaties.api.serializers import PartySerializer, TreatySerializer
+from treaties.api.write_serializers import PartyWriteSerializer, TreatyWriteSerializer
 from treaties.selectors import parties_for_api, treaties_for_api
 
 
 @extend_schema_view(
     list=extend_schema(
         tags=["parties"],
+        parameters=[INCLUDE_DRAFTS],
         summary="List parties",
         description="States, former states and international organisations, with aliases and succession links. "
         "Filter by `kind` or ISO `code`; `q` searches names, aliases and codes.",
@@ -19,16 +21,19 @@ from treaties.selectors import parties_for_api, treaties_for_api
     ),
     retrieve=extend_schema(
         tags=["parties"],
+        parameters=[INCLUDE_DRAFTS],
         summary="Get a party",
         description="One party by id (e.g. `north-korea`), with the citations for its facts.",
         examples=[
             OpenApiExample("North Korea", value=example("party-north-korea"), response_only=True)
         ],
     ),
+    **write_schema("party", "parties"),
 )
-class PartyViewSet(RegisterReadOnlyViewSet):
+class PartyViewSet(RegisterViewSet):
     queryset = parties_for_api()
     serializer_class = PartySerializer
+    write_serializer_class = PartyWriteSerializer
     filterset_class = PartyFilterSet
     ordering_fields = ["name", "id", "kind", "iso_alpha2"]
     ordering = ["name"]
@@ -37,6 +42,7 @@ class PartyViewSet(RegisterReadOnlyViewSet):
 @extend_schema_view(
     list=extend_schema(
         tags=["treaties"],
+        parameters=[INCLUDE_DRAFTS],
         summary="List treaties",
         description="Treaties with their participations, provisions and citations. `party` (repeatable, all must "
         "take part) accepts a party id or ISO alpha-2 code; `in_force_on` only reports treaties whose entry into "
@@ -51,6 +57,7 @@ class PartyViewSet(RegisterReadOnlyViewSet):
     ),
     retrieve=extend_schema(
         tags=["treaties"],
+        parameters=[INCLUDE_DRAFTS],
         summary="Get a treaty",
         description="One treaty by id (e.g. `russia-dprk-2024`): dates, derived status, parties and their acts, "
         "provisions and obligations, and the quoted evidence for each fact.",
@@ -62,10 +69,12 @@ class PartyViewSet(RegisterReadOnlyViewSet):
             )
         ],
     ),
+    **write_schema("treaty", "treaties"),
 )
-class TreatyViewSet(RegisterReadOnlyViewSet):
+class TreatyViewSet(RegisterViewSet):
     queryset = treaties_for_api()
     serializer_class = TreatySerializer
+    write_serializer_class = TreatyWriteSerializer
     filterset_class = TreatyFilterSet
     ordering_fields = ["signed_on", "entered_into_force_on", "ended_on", "title", "id"]
     ordering = ["signed_on"]

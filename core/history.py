@@ -1,0 +1,62 @@
+"""Who changed what, when and why: reasons for django-simple-history, and the change feed.
+
+Every historical record also writes a row to core.Change, one table that clients sync from
+(`changes/`), whatever model changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.contrib.contenttypes.models import ContentType
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
+
+_state = threading.local()
+
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@contextmanager
+def change_reason(reason: str) -> Iterator[None]:
+    """Record ``reason`` on every historical record made inside the block (unless one is set)."""
+    previous = getattr(_state, "reason", None)
+    _state.reason = reason
+    try:
+        yield
+    finally:
+        _state.reason = previous
+
+
+def current_reason() -> str | None:
+    return getattr(_state, "reason", None)
+
+
+def _apply_reason(sender, instance, history_instance, **kwargs) -> None:
+    if not history_instance.history_change_reason and current_reason():
+        history_instance.history_change_reason = current_reason()
+
+
+def _record_change(sender, instance, history_instance, history_user=None, **kwargs) -> None:
+    from core.models import Change
+
+    previous = history_instance.prev_record if history_instance.history_type == "~" else None
+    changed_fields = []
+    if previous is not None:
+        changed_fields = sorted(history_instance.diff_against(previous).changed_fields)
+    Change.objects.create(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        object_id=str(instance.pk),
+        history_id=history_instance.history_id,
+        action=ACTIONS[history_instance.history_type],
+        changed_at=history_instance.history_date,
+        user=history_user.get_username() if history_user else "",
+        reason=history_instance.history_change_reason or "",
+        changed_fields=changed_fields,
+    )
+
+
+def connect() -> None:
+    pre_create_historical_record.connect(_apply_reason, dispatch_uid="core.history.reason")
+    post_create_historical_record.connect(_record_change, dispatch_uid="core.history.change")

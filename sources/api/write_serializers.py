@@ -1,0 +1,111 @@
+"""Input for creating and changing sources and citations."""
+
+import hashlib
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from core.api.serializers import PartialDateField, TextOrNullField, ValidatedModelSerializer
+from core.choices import ReviewStatus
+from sources.api.serializers import CITABLE
+from sources.choices import Stance
+from sources.models import Citation, QuoteNotFound, Source, locate_quote
+
+
+class SourceWriteSerializer(ValidatedModelSerializer):
+    """A source as a curator writes it; its sha256 is computed from the text."""
+
+    publisher = TextOrNullField(read_only=False, required=False, help_text="Who published it.")
+    published_on = PartialDateField(
+        read_only=False, required=False, help_text="Publication date (partial)."
+    )
+    url = TextOrNullField(read_only=False, required=False, help_text="Where it is published.")
+    text = serializers.CharField(
+        help_text="The full text; citation offsets index into it.", trim_whitespace=False
+    )
+    review_status = serializers.ChoiceField(
+        choices=ReviewStatus.choices, required=False, help_text="draft or published."
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "publisher",
+            "published_on",
+            "url",
+            "text",
+            "review_status",
+        ]
+        extra_kwargs = {
+            "id": {"help_text": "Stable identifier (slug); cannot change once created."}
+        }
+
+    def validate(self, attrs):
+        if "text" in attrs:
+            attrs["sha256"] = hashlib.sha256(attrs["text"].encode("utf-8")).hexdigest()
+            if self.instance is not None:
+                moved = [
+                    c.pk
+                    for c in self.instance.citations.all()
+                    if attrs["text"][c.start : c.end] != c.quote
+                ]
+                if moved:
+                    raise serializers.ValidationError(
+                        {
+                            "text": [
+                                f"The new text breaks {len(moved)} citation(s) (ids {moved[:10]}); fix them first."
+                            ]
+                        },
+                        code="invalid",
+                    )
+        return super().validate(attrs)
+
+
+class CitationWriteSerializer(serializers.ModelSerializer):
+    """A citation as a curator writes it: pick the record, the field and the source, paste the
+    quote. Offsets are found in the source text; a quote that is not there is refused."""
+
+    record_type = serializers.ChoiceField(
+        choices=sorted(CITABLE), help_text="The kind of record cited for."
+    )
+    record_id = serializers.CharField(max_length=100, help_text="The record's id.")
+    source = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), help_text="The source's id."
+    )
+    stance = serializers.ChoiceField(
+        choices=Stance.choices, default=Stance.SUPPORTS, help_text="supports or disputes."
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Curator's note (required to dispute).",
+    )
+
+    class Meta:
+        model = Citation
+        fields = ["record_type", "record_id", "field", "source", "quote", "stance", "note"]
+
+    def validate(self, attrs):
+        app_label, model = CITABLE[attrs.pop("record_type")]
+        content_type = ContentType.objects.get_by_natural_key(app_label, model)
+        record_id = attrs.pop("record_id")
+        if not content_type.model_class().objects.filter(pk=record_id).exists():
+            raise serializers.ValidationError(
+                {"record_id": [f"No {model} with id {record_id!r}."]}, code="invalid"
+            )
+        attrs.update(content_type=content_type, object_id=record_id)
+        try:
+            attrs["start"], attrs["end"] = locate_quote(attrs["source"].text, attrs["quote"])
+        except QuoteNotFound as exc:
+            raise serializers.ValidationError({"quote": [str(exc)]}, code="invalid") from None
+        citation = Citation(pk=self.instance.pk if self.instance else None, **attrs)
+        try:
+            citation.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        return attrs
