@@ -1,0 +1,192 @@
+"""Admin building blocks shared by every app: partial-date inputs, change reasons, safe
+concurrent edits, and publish/unpublish actions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.choices import ReviewStatus
+from core.history import change_reason
+from core.models import Change
+from core.partial_dates import PartialDate, PartialDateError
+
+
+class PartialDateFormField(forms.CharField):
+    """One text box for a partial date: "1961", "1961-07" or "1961-07-06"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            "YYYY, YYYY-MM or YYYY-MM-DD, as far as the sources state it; blank if unknown.",
+        )
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"size": 12, "placeholder": "YYYY[-MM[-DD]]"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except PartialDateError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+
+
+class RegisterForm(forms.ModelForm):
+    """A model form where each partial date is one text box, and (on the main record) a
+    change reason and a version check against edits made since the form was opened."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in getattr(self._meta.model, "partial_dates", ()):
+            if name in self.fields:
+                self.fields[name] = PartialDateFormField(label=self.fields[name].label)
+                value = self.instance.get_partial(name) if self.instance.pk else None
+                self.initial[name] = value.isoformat() if value else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in getattr(self._meta.model, "partial_dates", ()):
+            if name in self.fields and name not in self.errors:
+                value = cleaned.get(name)
+                cleaned[name] = value.start if value else None
+                setattr(self.instance, f"{name}_precision", value.precision if value else "")
+        return cleaned
+
+
+class VersionedForm(RegisterForm):
+    """Refuses to save over a change made since the form was opened."""
+
+    change_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text="Why you are making this change; kept in the record's history.",
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+    opened_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and hasattr(self.instance, "updated_at"):
+            self.initial["opened_version"] = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if self.instance.pk and opened and hasattr(self.instance, "updated_at"):
+            # Row lock: nobody can slip a change in between this check and our save.
+            current = (
+                type(self.instance)
+                .objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
+            if current is not None and current.isoformat() != opened:
+                raise ValidationError(
+                    "Someone changed this record after you opened it. Your edits were not saved: "
+                    "open the record again to see the current version, then redo your change.",
+                    code="stale",
+                )
+        return cleaned
+
+
+@admin.action(description="Publish the selected records")
+def publish(modeladmin, request, queryset):
+    _set_review_status(modeladmin, request, queryset, ReviewStatus.PUBLISHED)
+
+
+@admin.action(description="Unpublish the selected records (back to draft)")
+def unpublish(modeladmin, request, queryset):
+    _set_review_status(modeladmin, request, queryset, ReviewStatus.DRAFT)
+
+
+def _set_review_status(modeladmin, request, queryset, status: str) -> None:
+    changed = 0
+    with change_reason(
+        f"{'published' if status == ReviewStatus.PUBLISHED else 'unpublished'} in the admin"
+    ):
+        for record in queryset.exclude(review_status=status):
+            record.review_status = status
+            record.save()  # one by one, so that each change is kept in history
+            changed += 1
+    modeladmin.message_user(request, f"{changed} record(s) now {status}.", messages.SUCCESS)
+
+
+def precision_fields(model) -> list[str]:
+    """The *_precision twins, which the partial-date text boxes fill in."""
+    return [f"{name}_precision" for name in getattr(model, "partial_dates", ())]
+
+
+class RegisterInlineMixin:
+    """For inlines of models with partial dates."""
+
+    form = RegisterForm
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or []), *precision_fields(self.model)]
+
+
+class RegisterAdmin(SimpleHistoryAdmin):
+    """Admin for a curated model: history, change reasons, version checks, publishing."""
+
+    form = VersionedForm
+    list_per_page = 50
+    save_on_top = True
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not hasattr(self.model, "review_status") or not self.has_change_permission(request):
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
+
+    actions = [publish, unpublish]
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or []), *precision_fields(self.model)]
+
+    def get_readonly_fields(self, request, obj=None):
+        stamps = [f for f in ("created_at", "updated_at") if hasattr(self.model, f)]
+        return [*super().get_readonly_fields(request, obj), *stamps]
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason") or (
+            "changed in the admin" if change else "added in the admin"
+        )
+        with change_reason(reason):
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        reason = form.cleaned_data.get("change_reason") or "changed in the admin"
+        with change_reason(reason):
+            super().save_related(request, form, formsets, change)
+
+    def delete_model(self, request, obj):
+        with change_reason("deleted in the admin"):
+            super().delete_model(request, obj)
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """The change log, read-only."""
+
+    list_display = ["changed_at", "content_type", "object_id", "action", "user", "reason"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_id", "reason", "user"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

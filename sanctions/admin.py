@@ -1,0 +1,59 @@
+from django.contrib import admin
+
+from core.admin import RegisterAdmin
+from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
+from sources.admin import CitationInline
+from treaties.admin import partial
+
+
+@admin.register(MeasureType)
+class MeasureTypeAdmin(admin.ModelAdmin):
+    """The fixed measure vocabulary: readable, not editable."""
+
+    list_display = ["code", "__str__"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SanctionsRegime)
+class SanctionsRegimeAdmin(RegisterAdmin):
+    list_display = ["key", "name", "issuer", "started", "ended", "review_status"]
+    list_filter = ["review_status", "measures", "issuer"]
+    search_fields = ["id", "key", "name", "legal_basis", "reason"]
+    autocomplete_fields = ["issuer", "targets"]
+    filter_horizontal = ["measures"]
+    inlines = [CitationInline]
+    started = partial("started_on", "started")
+    ended = partial("ended_on", "ended")
+
+
+class AliasInline(admin.TabularInline):
+    model = DesignationAlias
+    extra = 0
+    fields = ["name", "quality"]
+
+
+@admin.register(Designation)
+class DesignationAdmin(RegisterAdmin):
+    list_display = [
+        "name",
+        "reference_number",
+        "kind",
+        "nationality",
+        "listed",
+        "delisted",
+        "review_status",
+    ]
+    list_filter = ["kind", "review_status", "regimes"]
+    search_fields = ["id", "name", "reference_number", "aliases__name"]
+    autocomplete_fields = ["regimes", "nationality", "source"]
+    inlines = [AliasInline, CitationInline]
+    listed = partial("listed_on", "listed")
+    delisted = partial("delisted_on", "delisted")

@@ -1,0 +1,98 @@
+from django import forms
+from django.contrib import admin
+from django.db import models
+
+from core.admin import RegisterAdmin, RegisterInlineMixin
+from sources.admin import CitationInline
+from treaties.models import ObligationType, Participation, Party, Provision, Treaty
+
+
+def partial(field: str, label: str | None = None):
+    """A list column (a ModelAdmin method) showing a partial date as "1961" or "1961-07-06"."""
+
+    @admin.display(description=label or field.replace("_", " "), ordering=field)
+    def column(modeladmin, obj):
+        value = obj.get_partial(field)
+        return value.isoformat() if value else "—"
+
+    return column
+
+
+@admin.register(Party)
+class PartyAdmin(RegisterAdmin):
+    list_display = ["name", "id", "kind", "iso_alpha2", "iso_alpha3", "review_status"]
+    list_filter = ["kind", "review_status"]
+    search_fields = ["id", "name", "aliases", "iso_alpha2", "iso_alpha3"]
+    autocomplete_fields = ["successors"]
+    inlines = [CitationInline]
+
+
+@admin.register(ObligationType)
+class ObligationTypeAdmin(admin.ModelAdmin):
+    """The fixed obligation vocabulary: readable, not editable."""
+
+    list_display = ["code", "__str__"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ParticipationInline(RegisterInlineMixin, admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["party"]
+    show_change_link = True  # its citations are edited on its own page
+    fields = [
+        "party",
+        "signed_on",
+        "signatory_name",
+        "signatory_office",
+        "consent_type",
+        "consented_on",
+        "withdrew_on",
+    ]
+
+
+class ProvisionInline(admin.StackedInline):
+    model = Provision
+    extra = 0
+    show_change_link = True
+    fields = ["label", "summary", "obligations", "automatic"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+
+@admin.register(Treaty)
+class TreatyAdmin(RegisterAdmin):
+    list_display = ["title", "id", "kind", "signed", "in_force", "ended", "review_status"]
+    list_filter = ["kind", "review_status", "signed_on_precision"]
+    search_fields = ["id", "title", "aliases", "summary"]
+    autocomplete_fields = ["replaces", "amends"]
+    inlines = [ParticipationInline, ProvisionInline, CitationInline]
+    signed = partial("signed_on", "signed")
+    in_force = partial("entered_into_force_on", "in force")
+    ended = partial("ended_on", "ended")
+
+
+@admin.register(Participation)
+class ParticipationAdmin(RegisterAdmin):
+    list_display = ["treaty", "party", "signatory_name", "consent_type"]
+    list_filter = ["consent_type"]
+    search_fields = ["treaty__title", "party__name", "signatory_name"]
+    autocomplete_fields = ["treaty", "party"]
+    inlines = [CitationInline]
+
+
+@admin.register(Provision)
+class ProvisionAdmin(RegisterAdmin):
+    list_display = ["treaty", "label", "automatic"]
+    list_filter = ["obligations", "automatic"]
+    search_fields = ["treaty__title", "label", "summary"]
+    autocomplete_fields = ["treaty"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    inlines = [CitationInline]
