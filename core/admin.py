@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.choices import ReviewStatus
@@ -137,6 +138,8 @@ class RegisterAdmin(SimpleHistoryAdmin):
     """Admin for a curated model: history, change reasons, version checks, publishing."""
 
     form = VersionedForm
+    # https is the default scheme from Django 6; say so now, for 5.2 too.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_per_page = 50
     save_on_top = True
 

@@ -7,7 +7,6 @@ DEBUG is on; with DEBUG off the service refuses to start without a real SECRET_K
 from pathlib import Path
 
 import dj_database_url
-import django
 
 from config.env import env_bool, env_int, env_list, env_str, require
 
@@ -264,7 +263,3 @@ SPECTACULAR_SETTINGS = {
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
     ],
 }
-
-# Django 6 makes https the default scheme for URL form fields; opt in now (5.2 only).
-if django.VERSION < (6, 0):
-    FORMS_URLFIELD_ASSUME_HTTPS = True
