@@ -173,8 +173,14 @@ class Designation(ReviewedModel, PartialDatesModel, TimeStampedModel):
         related_name="designations",
         help_text="The list file the record came from.",
     )
+    import_snapshot = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The values the last list import set; a later import changes only fields still equal to them.",
+    )
     citations = GenericRelation(Citation, related_query_name="designation")
-    history = HistoricalRecords(m2m_fields=[regimes])
+    history = HistoricalRecords(m2m_fields=[regimes], excluded_fields=["import_snapshot"])
 
     class Meta:
         ordering = ["name", "id"]

@@ -1,0 +1,202 @@
+"""Parser for the UN Security Council Consolidated List (XML)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from functools import cache
+from pathlib import Path
+
+import country_converter as coco
+from lxml import etree
+
+from core.countries import country_by_code
+from core.partial_dates import PartialDate, PartialDateError
+from sanctions.importers.records import ImportFailure, ListedRecord, OfficialList, RegimeSpec
+
+TITLE = "Consolidated United Nations Security Council Sanctions List"
+PUBLISHER = "United Nations Security Council"
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+_KINDS = {"INDIVIDUAL": "individual", "ENTITY": "entity"}
+
+
+def regime_for(list_type: str) -> RegimeSpec:
+    """The UN regime of one of the list's UN_LIST_TYPEs ("DPRK" is the fixtures' un-dprk)."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", list_type).strip("-")
+    return RegimeSpec(
+        id=f"un-{slug.lower()}",
+        key=f"UN-{slug.upper()}",
+        name=f"United Nations sanctions list: {list_type}",
+    )
+
+
+@cache
+def country_code(name: str) -> str | None:
+    """ISO 3166 alpha-2 for a country name as the list writes it ("Iran (Islamic Republic
+    of)"), matched by country-converter's name patterns; None for anything else ("na")."""
+    name = name.strip()
+    code = _converter().convert(name, src="regex", to="ISO2", not_found="")
+    # Unmatched input comes back unchanged; a real match is an upper-case alpha-2 code.
+    if not isinstance(code, str) or code == name or not (len(code) == 2 and code.isupper()):
+        return None
+    return code if country_by_code(code) else None
+
+
+@cache
+def _converter():
+    logging.getLogger("country_converter").setLevel(logging.ERROR)  # it logs every miss
+    return coco.CountryConverter()
+
+
+def un_list_parse(path: Path) -> OfficialList:
+    """Read and check a whole UN list file; raise ImportFailure before anything is written."""
+    display = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailure(display, None, f"cannot be read: {exc.strerror}") from None
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line = getattr(exc, "lineno", None)
+        raise ImportFailure(
+            display, f"line {line}" if line else None, f"not well-formed XML ({exc.msg})"
+        ) from None
+    if root.tag != "CONSOLIDATED_LIST":
+        raise ImportFailure(
+            display,
+            f"line {root.sourceline}",
+            f"not a UN consolidated list (root element <{root.tag}>)",
+        )
+    generated = _date(root.get("dateGenerated"))
+    if generated is None:
+        raise ImportFailure(
+            display, f"line {root.sourceline}", "the list has no valid dateGenerated attribute"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportFailure(display, f"byte {exc.start}", "not UTF-8 text") from None
+
+    regimes: dict[str, RegimeSpec] = {}
+    records: list[ListedRecord] = []
+    seen: set[str] = set()
+    for element in root.iter("INDIVIDUAL", "ENTITY"):
+        record = _record(element, display)
+        if record.id in seen:
+            raise ImportFailure(
+                display,
+                f"line {element.sourceline}",
+                f"reference number {record.reference_number} appears twice",
+            )
+        seen.add(record.id)
+        spec = regime_for(_text(element, "UN_LIST_TYPE"))
+        regimes[spec.key] = spec
+        records.append(record)
+    if not records:
+        raise ImportFailure(display, None, "the list holds no INDIVIDUAL or ENTITY records")
+    return OfficialList(
+        family="un",
+        file_name=path.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+        generated_on=generated,
+        source_id=f"un-consolidated-list-{generated.isoformat()}",
+        title=TITLE,
+        publisher=PUBLISHER,
+        url="https://scsanctions.un.org/resources/xml/en/consolidated.xml",
+        issuer_id="un-security-council",
+        issuer_name="United Nations Security Council",
+        issuer_kind="organisation",
+        issuer_code=None,
+        regimes=regimes,
+        records=records,
+    )
+
+
+def _record(element, display: str) -> ListedRecord:
+    where = f"line {element.sourceline}"
+    data_id = _text(element, "DATAID")
+    reference = _text(element, "REFERENCE_NUMBER")
+    list_type = _text(element, "UN_LIST_TYPE")
+    name = " ".join(
+        p
+        for p in (
+            _text(element, n) for n in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+        )
+        if p
+    )
+    for field, value in (
+        ("DATAID", data_id),
+        ("REFERENCE_NUMBER", reference),
+        ("UN_LIST_TYPE", list_type),
+        ("FIRST_NAME", name),
+    ):
+        if not value:
+            raise ImportFailure(
+                display, f"{where}, record {reference or data_id or '?'}", f"missing {field}"
+            )
+    listed_raw = _text(element, "LISTED_ON")
+    listed = _date(listed_raw) if listed_raw else None
+    if listed_raw and listed is None:
+        raise ImportFailure(
+            display, f"{where}, record {reference}", f"LISTED_ON {listed_raw!r} is not a date"
+        )
+    kind = _KINDS[element.tag]
+    nationality_name = _text(element, "NATIONALITY/VALUE")
+    return ListedRecord(
+        id=f"un-{re.sub(r'[^a-z0-9]+', '-', reference.lower()).strip('-')}",
+        kind=kind,
+        name=name,
+        regime_keys=[regime_for(list_type).key],
+        reference_number=reference,
+        list_record_id=data_id,
+        aliases=[
+            (alias.findtext("ALIAS_NAME").strip(), (alias.findtext("QUALITY") or "").strip())
+            for alias in element.iterfind(f"{element.tag}_ALIAS")
+            if (alias.findtext("ALIAS_NAME") or "").strip()
+        ],
+        listed_on=listed.isoformat() if listed else None,
+        nationality=country_code(nationality_name) if nationality_name else None,
+        dates_of_birth=_dates_of_birth(element, display, f"{where}, record {reference}"),
+        remarks=_text(element, "COMMENTS1"),
+        quote=f"<DATAID>{data_id}</DATAID>",
+        quote_field="list_record_id",
+    )
+
+
+def _dates_of_birth(element, display: str, where: str) -> list[str]:
+    dates = []
+    for birth in element.iterfind("INDIVIDUAL_DATE_OF_BIRTH"):
+        candidates = [
+            birth.findtext("DATE"),
+            birth.findtext("YEAR"),
+            birth.findtext("FROM_YEAR"),
+            birth.findtext("TO_YEAR"),
+        ]
+        for raw in filter(None, (c.strip() if c else "" for c in candidates)):
+            match = _DATE.match(raw)
+            try:
+                dates.append(PartialDate.parse(match[1] if match else raw).isoformat())
+            except PartialDateError as exc:
+                raise ImportFailure(display, where, f"date of birth: {exc}") from None
+    return list(dict.fromkeys(dates))
+
+
+def _text(element, path: str) -> str:
+    return (element.findtext(path) or "").strip()
+
+
+def _date(raw: str | None) -> dt.date | None:
+    match = _DATE.match(raw or "")
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match[1])
+    except ValueError:
+        return None

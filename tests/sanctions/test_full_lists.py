@@ -1,0 +1,45 @@
+"""Slow: import the full official files. Give their folder in REGISTER_DATA (e.g. ../shared/data).
+
+REGISTER_DATA=../shared/data .venv/bin/pytest -m slow
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from sanctions.models import Designation
+from sanctions.services import records_load
+
+DATA = Path(os.environ["REGISTER_DATA"]) if os.environ.get("REGISTER_DATA") else None
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        DATA is None, reason="set REGISTER_DATA to the folder of the full official files"
+    ),
+]
+
+
+def test_full_un_lists_2020_then_2025(api_client):
+    records_load()
+    call_command("import_un_list", DATA / "un" / "un_consolidated_2020-11-30.xml")
+    call_command("import_un_list", DATA / "un" / "un_consolidated_2025-04-19.xml")
+    dprk = Designation.objects.filter(regimes__key="UN-DPRK", delisted_on__isnull=True)
+    assert dprk.filter(kind="individual").count() == 80
+    assert dprk.filter(kind="entity").count() == 75
+    item = api_client.get("/api/v1/designations/", {"reference_number": "KPi.001"}).json()[
+        "results"
+    ][0]
+    assert (item["name"], item["aliases"], item["listed_on"], item["dates_of_birth"]) == (
+        "YUN HO-JIN",
+        ["Yun Ho-chin"],
+        "2009-07-16",
+        ["1944-10-13"],
+    )
+    before = Designation.objects.count()
+    with pytest.raises(CommandError, match="not well-formed XML"):
+        call_command("import_un_list", DATA / "bad" / "un_consolidated_2025-08-16_mangled.xml")
+    assert Designation.objects.count() == before
