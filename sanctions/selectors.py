@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.choices import ReviewStatus
 from core.partial_dates import PartialDate, ends_by
 from sanctions.choices import DesignationStatus, RegimeStatus
 from sanctions.models import Designation, DesignationAlias, SanctionsRegime
@@ -104,23 +105,32 @@ def _succession_notes(involved: set[str], *lineages: dict[str, str | None]) -> l
     return sorted(notes, key=lambda n: (n["predecessor"], n["successor"]))
 
 
+def _ties(involved_a: set[str], involved_b: set[str]) -> bool:
+    """Two different participants, one on each side (a party never ties with itself)."""
+    return any(a != b for a in involved_a for b in involved_b)
+
+
 def relations_timeline(
     *, party: Party, other: Party, on: dt.date | None = None
 ) -> list[TimelineEntry]:
-    """Every treaty and regime tying ``party`` and ``other`` (or their predecessors), in date order.
+    """Every published treaty and regime tying ``party`` and ``other`` (or their predecessors),
+    in date order: each side must be a different participant (issuer and target for regimes).
 
     With ``on``, only what was in force (treaties) or active (regimes) on that day.
     """
     mine, theirs = party_lineage(party), party_lineage(other)
     entries: list[TimelineEntry] = []
+    published = ReviewStatus.PUBLISHED
     treaties = (
-        Treaty.objects.filter(participations__party__in=mine)
+        Treaty.objects.filter(review_status=published, participations__party__in=mine)
         .filter(pk__in=Treaty.objects.filter(participations__party__in=theirs).values("pk"))
         .distinct()
         .prefetch_related(Prefetch("participations__party"))
     )
     for treaty in treaties:
         involved = {p.party_id for p in treaty.participations.all()}
+        if not _ties(involved & set(mine), involved & set(theirs)):
+            continue
         entries.append(
             TimelineEntry(
                 type="treaty",
@@ -135,15 +145,21 @@ def relations_timeline(
             )
         )
     regimes = (
-        SanctionsRegime.objects.filter(
-            Q(issuer__in=mine, targets__in=theirs) | Q(issuer__in=theirs, targets__in=mine)
-        )
+        SanctionsRegime.objects.filter(review_status=published)
+        .filter(Q(issuer__in=mine, targets__in=theirs) | Q(issuer__in=theirs, targets__in=mine))
         .distinct()
         .select_related("issuer")
         .prefetch_related("targets")
     )
     for regime in regimes:
-        involved = {regime.issuer_id, *(t.pk for t in regime.targets.all())}
+        targets = {t.pk for t in regime.targets.all()}
+        issuer = {regime.issuer_id}
+        if not (
+            _ties(issuer & set(mine), targets & set(theirs))
+            or _ties(issuer & set(theirs), targets & set(mine))
+        ):
+            continue
+        involved = issuer | targets
         entries.append(
             TimelineEntry(
                 type="regime",

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from core.choices import ReviewStatus
 from core.partial_dates import PartialDate, ends_by
 from sources.models import Citation
 from treaties.choices import TreatyStatus
@@ -41,12 +42,15 @@ def citations_prefetch(lookup: str = "citations") -> Prefetch:
     )
 
 
-def party_resolve(ref: str) -> Party | None:
-    """The party with this id, or with this ISO 3166 alpha-2 code (any case)."""
+def party_resolve(ref: str, *, published_only: bool = True) -> Party | None:
+    """The (published) party with this id, or with this ISO 3166 alpha-2 code (any case)."""
     ref = (ref or "").strip()
     if not ref:
         return None
-    return Party.objects.filter(Q(pk=ref) | Q(iso_alpha2=ref.upper())).order_by("pk").first()
+    parties = Party.objects.filter(Q(pk=ref) | Q(iso_alpha2=ref.upper()))
+    if published_only:
+        parties = parties.filter(review_status=ReviewStatus.PUBLISHED)
+    return parties.order_by("pk").first()
 
 
 def party_lineage(party: Party) -> dict[str, str | None]:

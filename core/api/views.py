@@ -67,10 +67,13 @@ class RegisterReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        model = queryset.model
-        if not hasattr(model, "review_status") or self._drafts_requested():
-            return queryset
-        return queryset.filter(review_status=ReviewStatus.PUBLISHED)
+        return queryset if self._drafts_requested() else self.published_only(queryset)
+
+    def published_only(self, queryset):
+        """What the public may see; views of evidence or history narrow it further."""
+        if hasattr(queryset.model, "review_status"):
+            return queryset.filter(review_status=ReviewStatus.PUBLISHED)
+        return queryset
 
     def _drafts_requested(self) -> bool:
         if self.request is None or self.request.method not in ("GET", "HEAD", "OPTIONS"):

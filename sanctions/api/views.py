@@ -88,6 +88,7 @@ class RelationsQuerySerializer(serializers.Serializer):
 
 
 @extend_validation_errors(["invalid"], field_name="on", methods=["get"])
+@extend_validation_errors(["invalid"], field_name="other", methods=["get"])
 class RelationsView(APIView):
     """The treaties and regimes that tie two parties, following state succession."""
 
@@ -133,6 +134,8 @@ class RelationsView(APIView):
         query = RelationsQuerySerializer(data=request.query_params)
         if not query.is_valid():
             raise ValidationError(query.errors)
+        if party_resolve(id) is not None and party_resolve(id) == party_resolve(other):
+            raise ValidationError({"other": ["Give two different parties."]}, code="invalid")
         parties = {}
         for name, ref in (("id", id), ("other", other)):
             parties[name] = party_resolve(ref)

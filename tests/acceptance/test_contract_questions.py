@@ -157,3 +157,12 @@ def test_a_well_formed_but_unknown_party_matches_nothing(api_client):
 
 def test_an_empty_party_parameter_means_no_filter(api_client):
     assert len(ids(api_client.get("/api/v1/treaties/?party="))) == 3
+
+
+def test_a_party_is_not_tied_to_its_own_predecessor_by_a_treaty_only_one_of_them_joined(api_client):
+    assert api_client.get("/api/v1/parties/RU/relations/SU/").json()["timeline"] == []
+
+
+def test_relations_of_a_party_with_itself_is_a_400(api_client):
+    response = api_client.get("/api/v1/parties/KP/relations/north-korea/")
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "other"

@@ -264,3 +264,20 @@ def test_changing_source_text_that_would_break_citations_is_refused(curator_clie
         "/api/v1/sources/kim-pledges-full-support-2024-06-19/", {"text": "replaced"}, format="json"
     )
     assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "text"
+
+
+def test_drafts_do_not_leak_through_relations_citations_or_changes(curator_client, api_client):
+    curator_client.post("/api/v1/treaties/", TREATY, format="json")
+    citation = {
+        "record_type": "treaty",
+        "record_id": "test-pact-1999",
+        "field": "title",
+        "source": "thejournal-putin-kim-defence-pact-2024",
+        "quote": "strategic treaty",
+    }
+    assert curator_client.post("/api/v1/citations/", citation, format="json").status_code == 201
+    timeline = api_client.get("/api/v1/parties/RU/relations/KP/").json()["timeline"]
+    assert "test-pact-1999" not in [entry["id"] for entry in timeline]
+    assert api_client.get("/api/v1/citations/", {"record_id": "test-pact-1999"}).json()["count"] == 0
+    assert api_client.get("/api/v1/changes/", {"record_id": "test-pact-1999"}).json()["count"] == 0
+    assert curator_client.get("/api/v1/citations/", {"record_id": "test-pact-1999", "include_drafts": "true"}).json()["count"] == 1
