@@ -13,6 +13,7 @@ from core.choices import ReviewStatus
 from core.history import change_reason
 from core.models import Change
 from core.partial_dates import PartialDate, PartialDateError
+from core.references import linking_records
 
 
 class PartialDateFormField(forms.CharField):
@@ -170,6 +171,16 @@ class RegisterAdmin(SimpleHistoryAdmin):
         reason = form.cleaned_data.get("change_reason") or "changed in the admin"
         with change_reason(reason):
             super().save_related(request, form, formsets, change)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Many-to-many links from other records would vanish silently: treat them as protecting.
+        for obj in objs:
+            protected.extend(
+                f"{r._meta.verbose_name.capitalize()}: {r} (links to {obj})"
+                for r in linking_records(obj)
+            )
+        return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):
         with change_reason("deleted in the admin"):

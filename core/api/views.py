@@ -26,6 +26,7 @@ from core.api.filters import StrictOrderingFilter
 from core.api.history import VersionSerializer, versions
 from core.choices import ReviewStatus
 from core.history import change_reason
+from core.references import blocking_records, describe
 
 CHANGE_REASON_HEADER = "X-Change-Reason"
 
@@ -164,19 +165,20 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
         with transaction.atomic(), change_reason(self._reason()):
             instance = self.get_object()
             self._check_if_match(instance)
+            if blockers := blocking_records(instance):
+                raise Conflict(_conflict_detail(instance, blockers))
             try:
                 with transaction.atomic():
                     instance.delete()
             except (ProtectedError, RestrictedError) as exc:
                 blockers = getattr(exc, "protected_objects", None) or exc.restricted_objects
-                raise Conflict(_conflict_detail(instance, blockers)) from None
+                raise Conflict(_conflict_detail(instance, list(blockers))) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _conflict_detail(instance, blockers) -> str:
-    names = sorted({f"{obj._meta.verbose_name} '{obj}'" for obj in blockers})
-    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-    return f"{instance._meta.verbose_name.capitalize()} '{instance}' is referenced by {shown}; nothing was deleted."
+    name = instance._meta.verbose_name.capitalize()
+    return f"{name} '{instance}' is referenced by {describe(blockers)}; nothing was deleted."
 
 
 def write_schema(summary_noun: str, tag: str) -> dict:

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from sanctions.models import SanctionsRegime
 from sanctions.services import records_load
 from treaties.models import Party, Treaty
 
@@ -136,3 +137,14 @@ def test_deleting_a_referenced_party_in_the_admin_is_refused(admin_client):
     assert response.status_code == 200
     assert "protected" in response.content.decode().lower()
     assert Party.objects.filter(pk="north-korea").exists()
+
+
+def test_deleting_a_regime_with_designations_in_the_admin_is_refused(admin_client):
+    from tests.factories import make_designation
+
+    make_designation(id="d-1", regimes=["un-dprk"], name="Example Trading")
+    response = admin_client.post(
+        "/admin/sanctions/sanctionsregime/un-dprk/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 200 and "Example Trading" in response.content.decode()
+    assert SanctionsRegime.objects.filter(pk="un-dprk").exists()

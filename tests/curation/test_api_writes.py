@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from core.models import Change
+from sanctions.models import Designation
 from sanctions.services import records_load
 from sources.models import Citation
 from treaties.models import Party, Treaty
@@ -278,6 +279,35 @@ def test_drafts_do_not_leak_through_relations_citations_or_changes(curator_clien
     assert curator_client.post("/api/v1/citations/", citation, format="json").status_code == 201
     timeline = api_client.get("/api/v1/parties/RU/relations/KP/").json()["timeline"]
     assert "test-pact-1999" not in [entry["id"] for entry in timeline]
-    assert api_client.get("/api/v1/citations/", {"record_id": "test-pact-1999"}).json()["count"] == 0
+    assert (
+        api_client.get("/api/v1/citations/", {"record_id": "test-pact-1999"}).json()["count"] == 0
+    )
     assert api_client.get("/api/v1/changes/", {"record_id": "test-pact-1999"}).json()["count"] == 0
-    assert curator_client.get("/api/v1/citations/", {"record_id": "test-pact-1999", "include_drafts": "true"}).json()["count"] == 1
+    assert (
+        curator_client.get(
+            "/api/v1/citations/", {"record_id": "test-pact-1999", "include_drafts": "true"}
+        ).json()["count"]
+        == 1
+    )
+
+
+def test_deleting_a_regime_with_designations_gets_409_and_keeps_the_links(curator_client):
+    designation = {"id": "d-1", "kind": "entity", "name": "Example Trading", "regimes": ["un-dprk"]}
+    assert (
+        curator_client.post("/api/v1/designations/", designation, format="json").status_code == 201
+    )
+    response = curator_client.delete("/api/v1/regimes/un-dprk/")
+    assert (
+        response.status_code == 409 and "Example Trading" in response.json()["errors"][0]["detail"]
+    )
+    assert list(Designation.objects.get(pk="d-1").regimes.values_list("pk", flat=True)) == [
+        "un-dprk"
+    ]
+
+
+def test_deleting_a_treaty_another_treaty_replaces_gets_409(curator_client):
+    curator_client.post(
+        "/api/v1/treaties/", {**TREATY, "replaces": ["ussr-dprk-1961"]}, format="json"
+    )
+    assert curator_client.delete("/api/v1/treaties/ussr-dprk-1961/").status_code == 409
+    assert Treaty.objects.filter(pk="ussr-dprk-1961").exists()
