@@ -39,10 +39,13 @@ load: migrate
 run: load
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Production settings on plain local HTTP: needs SECRET_KEY (50+ random characters).
 serve: load
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (e.g. export SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'))"; exit 1; }
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT-0} $(BIN)/gunicorn config.wsgi \
-		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY-3} --access-logfile -
+	DJANGO_SETTINGS_MODULE=config.settings.production ALLOWED_HOSTS=$${ALLOWED_HOSTS-127.0.0.1,localhost} \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY-3} --access-logfile -
 
 lint: install
 	$(BIN)/ruff check .

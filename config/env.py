@@ -5,6 +5,7 @@ traceback from deep inside Django.
 """
 
 import os
+import re
 
 
 class ConfigError(SystemExit):
@@ -60,3 +61,35 @@ def require(name: str, value: str, *, reason: str) -> str:
     if not value:
         raise ConfigError(name, f"is not set ({reason})")
     return value
+
+
+_RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit like "120/minute" (DRF's format)."""
+    value = os.environ.get(name, default).strip()
+    if not _RATE.match(value):
+        raise ConfigError(
+            name, f"must look like 120/minute (per second, minute, hour or day), got {value!r}"
+        )
+    return value
+
+
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    value = os.environ.get(name, default).strip().upper()
+    if value not in choices:
+        raise ConfigError(name, f"must be one of {', '.join(sorted(choices))}, got {value!r}")
+    return value
+
+
+def database_config(default: str, **options) -> dict:
+    """DATABASE_URL (or ``default``) parsed by dj-database-url; a bad URL names the variable."""
+    import dj_database_url
+
+    try:
+        return dj_database_url.config(default=default, **options)
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(
+            "DATABASE_URL", f"is not a database URL dj-database-url understands ({exc})"
+        ) from None

@@ -2,9 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from core.admin import RegisterAdmin, RegisterInlineMixin
+from core.admin import RegisterAdmin, RegisterInlineMixin, VersionedForm
 from sources.admin import CitationInline
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
+from treaties.services import self_reference_problem, succession_problem
 
 
 def partial(field: str, label: str | None = None):
@@ -18,8 +19,40 @@ def partial(field: str, label: str | None = None):
     return column
 
 
+class PartyForm(VersionedForm):
+    def clean_successors(self):
+        successors = self.cleaned_data["successors"]
+        problem = succession_problem(
+            party_id=self.instance.pk or self.data.get("id"),
+            successor_ids=[p.pk for p in successors],
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+        return successors
+
+
+class TreatyForm(VersionedForm):
+    def _self_reference(self, relation: str, verb: str):
+        linked = self.cleaned_data[relation]
+        problem = self_reference_problem(
+            record_id=self.instance.pk or self.data.get("id"),
+            linked_ids=[t.pk for t in linked],
+            relation=verb,
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+        return linked
+
+    def clean_replaces(self):
+        return self._self_reference("replaces", "replace")
+
+    def clean_amends(self):
+        return self._self_reference("amends", "amend")
+
+
 @admin.register(Party)
 class PartyAdmin(RegisterAdmin):
+    form = PartyForm
     list_display = ["name", "id", "kind", "iso_alpha2", "iso_alpha3", "review_status"]
     list_filter = ["kind", "review_status"]
     search_fields = ["id", "name", "aliases", "iso_alpha2", "iso_alpha3"]
@@ -69,6 +102,7 @@ class ProvisionInline(admin.StackedInline):
 
 @admin.register(Treaty)
 class TreatyAdmin(RegisterAdmin):
+    form = TreatyForm
     list_display = ["title", "id", "kind", "signed", "in_force", "ended", "review_status"]
     list_filter = ["kind", "review_status", "signed_on_precision"]
     search_fields = ["id", "title", "aliases", "summary"]

@@ -231,3 +231,31 @@ def provisions_replace(*, treaty: Treaty, items: list[dict[str, Any]]) -> None:
         keep.append(provision.pk)
     for stale in treaty.provisions.exclude(pk__in=keep):
         stale.delete()
+
+
+def succession_problem(*, party_id: str | None, successor_ids: list[str]) -> str | None:
+    """Why ``successor_ids`` cannot be the successors of ``party_id`` (itself, or a cycle)."""
+    if party_id is None:
+        return None
+    if party_id in successor_ids:
+        return "A party cannot succeed itself."
+    links = Party.successors.through.objects
+    frontier, seen = set(successor_ids), set()
+    while frontier:  # follow succession forward: reaching the party again would be a cycle
+        if party_id in frontier:
+            return "These successors would make the party its own predecessor (a succession cycle)."
+        seen |= frontier
+        frontier = (
+            set(links.filter(from_party_id__in=frontier).values_list("to_party_id", flat=True))
+            - seen
+        )
+    return None
+
+
+def self_reference_problem(
+    *, record_id: str | None, linked_ids: list[str], relation: str
+) -> str | None:
+    """A treaty cannot replace or amend itself."""
+    if record_id is not None and record_id in linked_ids:
+        return f"A treaty cannot {relation} itself."
+    return None

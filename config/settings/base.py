@@ -6,9 +6,16 @@ DEBUG is on; with DEBUG off the service refuses to start without a real SECRET_K
 
 from pathlib import Path
 
-import dj_database_url
-
-from config.env import env_bool, env_int, env_list, env_str, require
+from config.env import (
+    database_config,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+    require,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -77,7 +84,7 @@ TEMPLATES = [
 
 # Database: DATABASE_URL selects the engine; SQLite in the repository folder by default.
 DATABASES = {
-    "default": dj_database_url.config(
+    "default": database_config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
@@ -128,7 +135,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Logging: one JSON object per line on stdout, for the process supervisor to collect.
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -167,8 +174,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env_str("THROTTLE_ANON", "120/minute"),
-        "user": env_str("THROTTLE_USER", "1200/minute"),
+        "anon": env_rate("THROTTLE_ANON", "120/minute"),
+        "user": env_rate("THROTTLE_USER", "1200/minute"),
     },
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"

@@ -78,7 +78,10 @@ class DesignationWriteSerializer(ValidatedModelSerializer):
         read_only=False, required=False, help_text="The list's own id."
     )
     regimes = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=SanctionsRegime.objects.all(), help_text="Regime ids."
+        many=True,
+        allow_empty=False,
+        queryset=SanctionsRegime.objects.all(),
+        help_text="Regime ids (at least one).",
     )
     listed_on = PartialDateField(
         read_only=False, required=False, help_text="When it was listed (partial)."

@@ -10,7 +10,7 @@ from core.api.serializers import PartialDateField, TextOrNullField, ValidatedMod
 from core.choices import ReviewStatus
 from sources.api.serializers import CITABLE
 from sources.choices import Stance
-from sources.models import Citation, QuoteNotFound, Source, locate_quote
+from sources.models import Citation, Source
 
 
 class SourceWriteSerializer(ValidatedModelSerializer):
@@ -91,21 +91,47 @@ class CitationWriteSerializer(serializers.ModelSerializer):
         fields = ["record_type", "record_id", "field", "source", "quote", "stance", "note"]
 
     def validate(self, attrs):
-        app_label, model = CITABLE[attrs.pop("record_type")]
-        content_type = ContentType.objects.get_by_natural_key(app_label, model)
-        record_id = attrs.pop("record_id")
-        if not content_type.model_class().objects.filter(pk=record_id).exists():
-            raise serializers.ValidationError(
-                {"record_id": [f"No {model} with id {record_id!r}."]}, code="invalid"
+        citation = (
+            Citation() if self.instance is None else Citation.objects.get(pk=self.instance.pk)
+        )
+        record_type = attrs.pop("record_type", None)
+        record_id = attrs.pop("record_id", None)
+        if self.instance is None or record_type or record_id:
+            current_type = next(
+                (
+                    n
+                    for n, t in CITABLE.items()
+                    if citation.content_type_id and t == citation.content_type.natural_key()
+                ),
+                None,
             )
-        attrs.update(content_type=content_type, object_id=record_id)
+            citation.content_type, citation.object_id = self._record(
+                record_type or current_type, record_id or citation.object_id
+            )
+        for name, value in attrs.items():
+            setattr(citation, name, value)
         try:
-            attrs["start"], attrs["end"] = locate_quote(attrs["source"].text, attrs["quote"])
-        except QuoteNotFound as exc:
-            raise serializers.ValidationError({"quote": [str(exc)]}, code="invalid") from None
-        citation = Citation(pk=self.instance.pk if self.instance else None, **attrs)
-        try:
-            citation.full_clean()
+            # The model finds the quote in the source text and sets the offsets, or says it is not there.
+            citation.full_clean(exclude=["start", "end"])
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from None
-        return attrs
+        return {
+            **attrs,
+            "content_type": citation.content_type,
+            "object_id": citation.object_id,
+            "start": citation.start,
+            "end": citation.end,
+        }
+
+    def _record(self, record_type: str, record_id: str):
+        app_label, model_name = CITABLE[record_type]
+        content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
+        try:
+            exists = content_type.model_class().objects.filter(pk=record_id).exists()
+        except (ValueError, DjangoValidationError):  # e.g. "abc" for a numeric id
+            exists = False
+        if not exists:
+            raise serializers.ValidationError(
+                {"record_id": [f"No {record_type} with id {record_id!r}."]}, code="invalid"
+            )
+        return content_type, str(record_id)

@@ -70,3 +70,15 @@ def test_production_settings_pass_the_deployment_checklist():
         ALLOWED_HOSTS="register.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_malformed_database_url_and_rates_are_named_on_one_line():
+    for name, value in [
+        ("DATABASE_URL", "garbage://x"),
+        ("THROTTLE_ANON", "lots"),
+        ("LOG_LEVEL", "loud"),
+    ]:
+        result = run_manage("check", DEBUG="1", **{name: value})
+        assert result.returncode != 0
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and name in lines[0], result.stderr

@@ -311,3 +311,50 @@ def test_deleting_a_treaty_another_treaty_replaces_gets_409(curator_client):
     )
     assert curator_client.delete("/api/v1/treaties/ussr-dprk-1961/").status_code == 409
     assert Treaty.objects.filter(pk="ussr-dprk-1961").exists()
+
+
+def test_a_citation_can_be_patched_and_its_offsets_follow_the_new_quote(curator_client):
+    citation = Citation.objects.filter(field="signed_at").first()
+    response = curator_client.patch(
+        f"/api/v1/citations/{citation.pk}/", {"note": "Checked."}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["note"] == "Checked."
+    response = curator_client.patch(
+        f"/api/v1/citations/{citation.pk}/", {"quote": "summit in Pyongyang"}, format="json"
+    )
+    body = response.json()
+    assert response.status_code == 200 and body["end"] - body["start"] == len("summit in Pyongyang")
+
+
+def test_a_citation_for_a_record_that_does_not_exist_is_a_400(curator_client):
+    payload = {
+        "record_type": "participation",
+        "record_id": "abc",
+        "field": "party",
+        "source": "thejournal-putin-kim-defence-pact-2024",
+        "quote": "Pyongyang",
+    }
+    response = curator_client.post("/api/v1/citations/", payload, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "record_id"
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "attr"),
+    [
+        ("/api/v1/parties/north-korea/", {"successors": ["north-korea"]}, "successors"),
+        ("/api/v1/parties/russia/", {"successors": ["soviet-union"]}, "successors"),
+        ("/api/v1/treaties/russia-dprk-2000/", {"replaces": ["russia-dprk-2000"]}, "replaces"),
+    ],
+)
+def test_succession_and_replacement_cannot_loop(curator_client, path, payload, attr):
+    response = curator_client.patch(path, payload, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == attr
+
+
+def test_a_designation_needs_a_regime(curator_client):
+    response = curator_client.post(
+        "/api/v1/designations/",
+        {"id": "d-2", "kind": "entity", "name": "X", "regimes": []},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "regimes"

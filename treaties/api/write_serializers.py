@@ -11,7 +11,12 @@ from core.api.serializers import (
 )
 from core.choices import ReviewStatus
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
-from treaties.services import participations_replace, provisions_replace
+from treaties.services import (
+    participations_replace,
+    provisions_replace,
+    self_reference_problem,
+    succession_problem,
+)
 
 
 class PartyWriteSerializer(ValidatedModelSerializer):
@@ -46,6 +51,12 @@ class PartyWriteSerializer(ValidatedModelSerializer):
         required=False,
         help_text="draft (default for new records) or published.",
     )
+
+    def validate_successors(self, value):
+        party_id = self.instance.pk if self.instance else self.initial_data.get("id")
+        if problem := succession_problem(party_id=party_id, successor_ids=[p.pk for p in value]):
+            raise serializers.ValidationError(problem, code="invalid")
+        return value
 
     class Meta:
         model = Party
@@ -185,6 +196,20 @@ class TreatyWriteSerializer(ValidatedModelSerializer):
         extra_kwargs = {
             "id": {"help_text": "Stable identifier (slug); cannot change once created."}
         }
+
+    def _self_reference(self, value, relation: str):
+        record_id = self.instance.pk if self.instance else self.initial_data.get("id")
+        if problem := self_reference_problem(
+            record_id=record_id, linked_ids=[t.pk for t in value], relation=relation
+        ):
+            raise serializers.ValidationError(problem, code="invalid")
+        return value
+
+    def validate_replaces(self, value):
+        return self._self_reference(value, "replace")
+
+    def validate_amends(self, value):
+        return self._self_reference(value, "amend")
 
     def validate_participations(self, value):
         parties = [item["party"].pk for item in value]
