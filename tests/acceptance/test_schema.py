@@ -3,6 +3,8 @@
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -17,7 +19,13 @@ def test_schema_validates_without_warnings(tmp_path):
 @pytest.fixture
 def api_schema(seeded, settings):
     settings.ALLOWED_HOSTS = ["localhost"]  # schemathesis calls the WSGI app as localhost
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    # Like Django's test client: keep the test's transaction open across requests (Django
+    # otherwise closes a connection that is not in autocommit mode when a request ends).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
