@@ -8,7 +8,6 @@ that point at records through (content type, object id) follow the record they p
 from __future__ import annotations
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
@@ -33,6 +32,12 @@ def draft_records_q(
     for model, status_path in _reviewed_models():
         drafts = model._default_manager.filter(**{status_path: ReviewStatus.DRAFT})
         ids = drafts.annotate(_id=Cast("pk", CharField())).values("_id")
-        content_type = ContentType.objects.get_for_model(model)
-        condition |= Q(**{content_type_field: content_type, f"{object_id_field}__in": ids})
+        # Match the content type by name, not by a looked-up row: building this touches no table.
+        condition |= Q(
+            **{
+                f"{content_type_field}__app_label": model._meta.app_label,
+                f"{content_type_field}__model": model._meta.model_name,
+                f"{object_id_field}__in": ids,
+            }
+        )
     return condition

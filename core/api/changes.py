@@ -1,5 +1,7 @@
 """The change feed: every change to a curated record, oldest first, for clients that sync."""
 
+import datetime as dt
+
 from django.apps import apps
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -27,8 +29,7 @@ class ChangeFilterSet(RegisterFilterSet):
     search_fields = ("reason", "object_id")
 
     since = filters.IsoDateTimeFilter(
-        field_name="changed_at",
-        lookup_expr="gt",
+        method="filter_since",
         help_text="Only changes after this time (ISO 8601, e.g. 2026-11-22T10:00:00Z).",
     )
     model = filters.ChoiceFilter(
@@ -43,6 +44,10 @@ class ChangeFilterSet(RegisterFilterSet):
     class Meta:
         model = Change
         fields = ["q", "since", "model", "record_id"]
+
+    def filter_since(self, queryset, name, value):
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 strings may carry.
+        return queryset.filter(changed_at__gt=value.astimezone(dt.UTC))
 
     def filter_model(self, queryset, name, value):
         return queryset.filter(content_type__model=value)

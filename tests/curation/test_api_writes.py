@@ -358,3 +358,8 @@ def test_a_designation_needs_a_regime(curator_client):
         format="json",
     )
     assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "regimes"
+
+
+def test_changes_since_accepts_any_utc_offset(api_client):
+    response = api_client.get("/api/v1/changes/", {"since": "1115-04-21T20:43:57+19:37"})
+    assert response.status_code == 200 and response.json()["count"] > 0
