@@ -60,3 +60,19 @@ def _record_change(sender, instance, history_instance, history_user=None, **kwar
 def connect() -> None:
     pre_create_historical_record.connect(_apply_reason, dispatch_uid="core.history.reason")
     post_create_historical_record.connect(_record_change, dispatch_uid="core.history.change")
+
+
+LOADER_REASON = "load_records"
+
+
+def edited_since_loaded(instance) -> bool:
+    """True when someone other than load_records (a curator, an import) made the record's
+    latest version: the loader must then leave it as it is."""
+    if instance._state.adding or not hasattr(instance, "history"):
+        return False
+    reason = (
+        instance.history.order_by("-history_date", "-history_id")
+        .values_list("history_change_reason", flat=True)
+        .first()
+    )
+    return reason is not None and not reason.startswith(LOADER_REASON)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+from core.history import edited_since_loaded
 from core.partial_dates import PartialDate, PartialDateError
 
 
@@ -29,16 +30,27 @@ class RecordError(Exception):
 
 @dataclass(frozen=True)
 class Where:
-    """The file and record being loaded, for error messages."""
+    """The file and record being loaded, for error messages; ``kept`` collects the records
+    left alone because someone edited them after they were loaded."""
 
     file: str
     record: str
+    kept: list[str] = field(default_factory=list, compare=False)
 
     def error(self, field: str | None, problem: str) -> RecordError:
         return RecordError(self.file, self.record, field, problem)
 
     def child(self, label: str) -> Where:
-        return Where(self.file, f"{self.record} > {label}")
+        return Where(self.file, f"{self.record} > {label}", self.kept)
+
+    def keep(self, instance) -> bool:
+        """Leave ``instance`` alone (and say so) if it was edited since it was loaded."""
+        if edited_since_loaded(instance):
+            self.kept.append(
+                f"{self.file}: {self.record}: edited since it was loaded; kept as it is"
+            )
+            return True
+        return False
 
 
 def read_toml(path: Path, *, display: str) -> dict[str, Any]:

@@ -78,6 +78,8 @@ def regime_upsert(*, spec: dict[str, Any], where: Where) -> bool:
     citations_cover(
         known=known | {"targets": targets, "measures": measures}, specs=specs, where=where
     )
+    if where.keep(regime):
+        return False
     if changed:
         regime.save()
     changed = sync_m2m(regime.targets, targets) or changed
@@ -91,6 +93,7 @@ class LoadReport:
 
     seen: dict[str, int] = field(default_factory=dict)
     changed: dict[str, int] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)  # records left alone: edited since loaded
 
     def count(self, kind: str, changed: bool) -> None:
         self.seen[kind] = self.seen.get(kind, 0) + 1
@@ -138,7 +141,9 @@ def records_load(*, fixtures_dir: Path | None = None, seeds_dir: Path | None = N
     ):
         for table, (display, records) in documents.items():
             for index, spec in enumerate(records):
-                where = Where(display, f"{table} {spec.get('id') or f'#{index + 1}'!r}")
+                where = Where(
+                    display, f"{table} {spec.get('id') or f'#{index + 1}'!r}", report.kept
+                )
                 if table == "source":
                     changed = source_upsert(spec=spec, where=where, seeds_dir=seeds_dir)
                 elif table == "party":
@@ -150,7 +155,9 @@ def records_load(*, fixtures_dir: Path | None = None, seeds_dir: Path | None = N
                 report.count(table, changed)
             if table == "party":
                 for index, spec in enumerate(records):
-                    where = Where(display, f"party {spec.get('id') or f'#{index + 1}'!r}")
+                    where = Where(
+                        display, f"party {spec.get('id') or f'#{index + 1}'!r}", report.kept
+                    )
                     if party_successors_sync(spec=spec, where=where):
                         report.changed["party"] += 1
     return report

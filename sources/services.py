@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from core.choices import ReviewStatus
+from core.history import edited_since_loaded
 from core.records import Where, assign, partial_date_values, take, validate
 from sources.choices import Stance
 from sources.models import Citation, Source
@@ -68,13 +69,16 @@ def citations_sync(*, record: models.Model, specs: list[CitationSpec], where: Wh
         if current is None:
             citation.save()
             changed = True
-        elif current.note != citation.note or current.quote != citation.quote:
+        elif (current.note != citation.note or current.quote != citation.quote) and not here.keep(
+            current
+        ):
             current.note, current.quote = citation.note, citation.quote
             current.save(update_fields=["note", "quote", "updated_at"])
             changed = True
     for stale in existing.values():
-        stale.delete()
-        changed = True
+        if not edited_since_loaded(stale):  # a curator's own citation stays
+            stale.delete()
+            changed = True
     return changed
 
 
@@ -154,6 +158,8 @@ def source_upsert(*, spec: dict, where: Where, seeds_dir: Path) -> bool:
         specs=specs,
         where=where,
     )
+    if where.keep(source):
+        return False
     if changed:
         source.save()
     return citations_sync(record=source, specs=specs, where=where) or changed or created

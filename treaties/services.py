@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.choices import ReviewStatus
+from core.history import edited_since_loaded
 from core.records import Where, assign, partial_date_values, sync_m2m, take, validate
 from sources.services import citation_specs, citations_cover, citations_sync
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
@@ -72,6 +73,8 @@ def party_upsert(*, spec: dict[str, Any], where: Where) -> bool:
         specs=specs,
         where=where,
     )
+    if where.keep(party):
+        return False
     if changed:
         party.save()
     return citations_sync(record=party, specs=specs, where=where) or changed or created
@@ -84,7 +87,10 @@ def party_successors_sync(*, spec: dict[str, Any], where: Where) -> bool:
     for successor in wanted:
         if successor not in found:
             raise where.error("successors", f"unknown party {successor!r}")
-    return sync_m2m(Party.objects.get(pk=spec["id"]).successors, wanted)
+    party = Party.objects.get(pk=spec["id"])
+    if edited_since_loaded(party):
+        return False
+    return sync_m2m(party.successors, wanted)
 
 
 def treaty_upsert(*, spec: dict[str, Any], where: Where) -> bool:
@@ -114,6 +120,8 @@ def treaty_upsert(*, spec: dict[str, Any], where: Where) -> bool:
     known |= {name: values[name] for name in Treaty.partial_dates}
     known |= {name: spec.get(name) for name in ("replaces", "amends")}
     citations_cover(known=known, specs=specs, where=where)
+    if where.keep(treaty):
+        return False
     if changed:
         treaty.save()
     changed = citations_sync(record=treaty, specs=specs, where=where) or changed
@@ -158,15 +166,14 @@ def _participations_sync(treaty: Treaty, items: list[dict[str, Any]], where: Whe
         }
         facts |= {name: values[name] for name in Participation.partial_dates}
         citations_cover(known={"party": party.pk, **facts}, specs=specs, where=here)
+        if here.keep(participation):
+            keep.append(participation.pk)
+            continue
         if dirty:
             participation.save()
-        changed = citations_sync(record=participation, specs=specs, where=here) or dirty or changed
         keep.append(participation.pk)
-    stale = treaty.participations.exclude(pk__in=keep)
-    if stale.exists():
-        stale.delete()
-        changed = True
-    return changed
+        changed = citations_sync(record=participation, specs=specs, where=here) or dirty or changed
+    return _delete_loaded(treaty.participations.exclude(pk__in=keep)) or changed
 
 
 def _provisions_sync(treaty: Treaty, items: list[dict[str, Any]], where: Where) -> bool:
@@ -188,16 +195,25 @@ def _provisions_sync(treaty: Treaty, items: list[dict[str, Any]], where: Where) 
         validate(provision, here)
         specs = citation_specs(item, here)
         citations_cover(known={**values, "obligations": obligations}, specs=specs, where=here)
+        if here.keep(provision):
+            keep.append(provision.pk)
+            continue
         if dirty:
             provision.save()
+        keep.append(provision.pk)
         dirty = sync_m2m(provision.obligations, obligations) or dirty
         changed = citations_sync(record=provision, specs=specs, where=here) or dirty or changed
-        keep.append(provision.pk)
-    stale = treaty.provisions.exclude(pk__in=keep)
-    if stale.exists():
-        stale.delete()
-        changed = True
-    return changed
+    return _delete_loaded(treaty.provisions.exclude(pk__in=keep)) or changed
+
+
+def _delete_loaded(queryset) -> bool:
+    """Delete what the fixtures no longer list, unless someone other than the loader made it."""
+    deleted = False
+    for record in queryset:
+        if not edited_since_loaded(record):
+            record.delete()
+            deleted = True
+    return deleted
 
 
 def participations_replace(*, treaty: Treaty, items: list[dict[str, Any]]) -> None:

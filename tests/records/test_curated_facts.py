@@ -41,13 +41,15 @@ def test_1961_treaty_is_known_only_to_the_year_with_automatic_intervention():
     assert list(provision.obligations.values_list("code", flat=True)) == ["defense"]
 
 
-def test_2000_treaty_shifts_to_economic_and_cultural_cooperation_and_replaces_1961():
+def test_2000_treaty_shifts_to_economic_and_cultural_cooperation():
     treaty = Treaty.objects.get(pk="russia-dprk-2000")
     assert set(treaty.provisions.get().obligations.values_list("code", flat=True)) == {
         "economic_cooperation",
         "cultural_cooperation",
     }
-    assert list(treaty.replaces.values_list("id", flat=True)) == ["ussr-dprk-1961"]
+    # The article calls it "a new treaty"; the 1961 treaty lapsed years before, so no
+    # "replaces" link is claimed.
+    assert not treaty.replaces.exists()
 
 
 def test_2024_treaty_was_signed_in_pyongyang_by_putin_and_kim():

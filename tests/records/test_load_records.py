@@ -177,3 +177,31 @@ def test_command_line_exit_code_is_non_zero(fixture_copy, tmp_path):
     result = manage("load_records", "--fixtures", str(fixtures), "--seeds", str(seeds))
     assert result.returncode != 0
     assert "field 'signed_on'" in result.stderr
+
+
+def test_loading_again_keeps_a_curators_edits_and_citations():
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.history import change_reason
+    from sources.services import CitationSpec  # noqa: F401  (the same rules as curators use)
+
+    records_load()
+    treaty = Treaty.objects.get(pk="russia-dprk-2024")
+    with change_reason("curator: fuller place"):
+        treaty.signed_at = "Pyongyang, Kumsusan Palace"
+        treaty.review_status = "draft"
+        treaty.save()
+        own = Citation(
+            content_type=ContentType.objects.get_for_model(Treaty),
+            object_id=treaty.pk,
+            field="signed_at",
+            source_id="thejournal-putin-kim-defence-pact-2024",
+            quote="summit in Pyongyang",
+        )
+        own.full_clean(exclude=["start", "end"])
+        own.save()
+    report = records_load()
+    treaty.refresh_from_db()
+    assert (treaty.signed_at, treaty.review_status) == ("Pyongyang, Kumsusan Palace", "draft")
+    assert Citation.objects.filter(pk=own.pk).exists()
+    assert any("russia-dprk-2024" in note for note in report.kept)
