@@ -161,3 +161,21 @@ def records_load(*, fixtures_dir: Path | None = None, seeds_dir: Path | None = N
                     if party_successors_sync(spec=spec, where=where):
                         report.changed["party"] += 1
     return report
+
+
+def designation_aliases_set(*, designation, aliases: list[tuple[str, str]] | list[str]) -> bool:
+    """Make the designation's aliases exactly ``aliases`` (names, or (name, quality) pairs)."""
+    from sanctions.models import DesignationAlias
+
+    wanted = dict(a if isinstance(a, tuple) else (a, "") for a in aliases)
+    stale = designation.aliases.exclude(name__in=wanted)
+    changed = stale.exists()
+    stale.delete()
+    have = set(designation.aliases.values_list("name", flat=True))
+    new = [
+        DesignationAlias(designation=designation, name=n, quality=q)
+        for n, q in wanted.items()
+        if n not in have
+    ]
+    DesignationAlias.objects.bulk_create(new)
+    return changed or bool(new)

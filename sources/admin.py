@@ -1,4 +1,3 @@
-import hashlib
 from itertools import pairwise
 
 from django import forms
@@ -104,15 +103,11 @@ def highlighted_text(source: Source) -> str:
 class SourceForm(VersionedForm):
     def clean_text(self):
         text = self.cleaned_data["text"]
-        if self.instance.pk:
-            broken = [
-                c.pk for c in self.instance.citations.all() if text[c.start : c.end] != c.quote
-            ]
-            if broken:
-                raise forms.ValidationError(
-                    f"This text would break {len(broken)} citation(s) (ids {broken[:10]}): their quotes "
-                    "would no longer be at their offsets. Fix or remove those citations first."
-                )
+        if broken := self.instance.citations_broken_by(text):
+            raise forms.ValidationError(
+                f"This text would break {len(broken)} citation(s) (ids {broken[:10]}): their quotes "
+                "would no longer be at their offsets. Fix or remove those citations first."
+            )
         return text
 
 
@@ -178,7 +173,7 @@ class SourceAdmin(RegisterAdmin):
         return highlighted_text(source) if source.pk else "—"
 
     def save_model(self, request, obj, form, change):
-        obj.sha256 = hashlib.sha256(obj.text.encode("utf-8")).hexdigest()
+        obj.set_text(obj.text)
         super().save_model(request, obj, form, change)
 
 

@@ -66,6 +66,17 @@ class Source(ReviewedModel, PartialDatesModel, TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def set_text(self, text: str) -> None:
+        """Store a text typed or pasted in (not read from a file) with its SHA-256."""
+        self.text = text
+        self.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def citations_broken_by(self, text: str) -> list[int]:
+        """Ids of this source's citations whose quote would no longer be at its offsets in ``text``."""
+        if self._state.adding:
+            return []
+        return [c.pk for c in self.citations.all() if text[c.start : c.end] != c.quote]
+
     def text_sha256(self) -> str:
         """SHA-256 of the stored text encoded as UTF-8 (equals ``sha256`` for a text file)."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from core.api.serializers import PartialDateField, TextOrNullField, ValidatedModelSerializer
 from core.choices import ReviewStatus
 from sanctions.models import Designation, MeasureType, SanctionsRegime
+from sanctions.services import designation_aliases_set
 from sources.models import Source
 from treaties.models import Party
 
@@ -140,7 +141,5 @@ class DesignationWriteSerializer(ValidatedModelSerializer):
         aliases = self.validated_data.pop("aliases", None)
         designation = super().save(**kwargs)
         if aliases is not None:
-            designation.aliases.exclude(name__in=aliases).delete()
-            for name in dict.fromkeys(aliases):
-                designation.aliases.get_or_create(name=name)
+            designation_aliases_set(designation=designation, aliases=aliases)
         return designation

@@ -20,7 +20,8 @@ from core.countries import country_by_code
 from core.history import change_reason
 from core.partial_dates import PartialDate
 from sanctions.importers.records import ImportFailure, ListedRecord, OfficialList
-from sanctions.models import Designation, DesignationAlias, SanctionsRegime
+from sanctions.models import Designation, SanctionsRegime
+from sanctions.services import designation_aliases_set
 from sources.choices import SourceKind
 from sources.models import Citation, Source
 from treaties.models import Party
@@ -223,12 +224,7 @@ def _create(record: ListedRecord, regimes, party, source) -> Designation:
     designation.set_partial("listed_on", record.listed_on)
     designation.save()
     designation.regimes.set([regimes[key] for key in record.regime_keys])
-    DesignationAlias.objects.bulk_create(
-        [
-            DesignationAlias(designation=designation, name=name, quality=quality)
-            for name, quality in dict(record.aliases).items()
-        ]
-    )
+    designation_aliases_set(designation=designation, aliases=record.aliases)
     return designation
 
 
@@ -287,16 +283,7 @@ def _update(designation: Designation, record: ListedRecord, regimes, party, writ
     if "regimes" in changes:
         designation.regimes.set([regimes[key] for key in record.regime_keys if key in regimes])
     if "aliases" in changes:
-        wanted = dict(record.aliases)
-        designation.aliases.exclude(name__in=wanted).delete()
-        have = set(designation.aliases.values_list("name", flat=True))
-        DesignationAlias.objects.bulk_create(
-            [
-                DesignationAlias(designation=designation, name=n, quality=q)
-                for n, q in wanted.items()
-                if n not in have
-            ]
-        )
+        designation_aliases_set(designation=designation, aliases=record.aliases)
     return "updated"
 
 

@@ -1,7 +1,5 @@
 """Input for creating and changing sources and citations."""
 
-import hashlib
-
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
@@ -46,22 +44,19 @@ class SourceWriteSerializer(ValidatedModelSerializer):
 
     def validate(self, attrs):
         if "text" in attrs:
-            attrs["sha256"] = hashlib.sha256(attrs["text"].encode("utf-8")).hexdigest()
-            if self.instance is not None:
-                moved = [
-                    c.pk
-                    for c in self.instance.citations.all()
-                    if attrs["text"][c.start : c.end] != c.quote
-                ]
-                if moved:
-                    raise serializers.ValidationError(
-                        {
-                            "text": [
-                                f"The new text breaks {len(moved)} citation(s) (ids {moved[:10]}); fix them first."
-                            ]
-                        },
-                        code="invalid",
-                    )
+            probe = self.instance or Source()
+            if broken := probe.citations_broken_by(attrs["text"]):
+                raise serializers.ValidationError(
+                    {
+                        "text": [
+                            f"The new text breaks {len(broken)} citation(s) (ids {broken[:10]}); fix them first."
+                        ]
+                    },
+                    code="invalid",
+                )
+            probe = Source()
+            probe.set_text(attrs["text"])
+            attrs["sha256"] = probe.sha256
         return super().validate(attrs)
 
 
