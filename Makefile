@@ -10,7 +10,7 @@ PORT   ?= 8000
 # Stamp file: reinstall whenever pyproject.toml changes.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint format migrate load serve browser clean help
+.PHONY: run test install lint format migrate load serve browser bench clean help
 
 help:
 	@echo "make run    install, migrate, load records, serve on http://$(HOST):$(PORT)/ (SQLite)"
@@ -18,6 +18,7 @@ help:
 	@echo "make serve  production-style: gunicorn + whitenoise on $(HOST):$(PORT)"
 	@echo "make lint   ruff check and format check only"
 	@echo "make browser install Debian's chromium for the browser tests (root)"
+	@echo "make bench  import the full official lists (DATA=../shared/data) and print figures"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=...)")'
@@ -54,6 +55,14 @@ lint: install
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Import the full official lists into a throwaway SQLite file and print the figures
+# (docs/benchmarks.md). DATA is the folder of the full files; BENCH_DB another database URL.
+DATA ?= ../shared/data
+bench: install
+	rm -f /tmp/register-bench.sqlite3
+	DEBUG=1 DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench.sqlite3} $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench.sqlite3} $(BIN)/python manage.py bench_imports $(DATA)
 
 # The browser tests drive Debian's chromium (no browser download is possible here). Needs root.
 browser:

@@ -187,14 +187,8 @@ class RegisterAdmin(SimpleHistoryAdmin):
             super().delete_model(request, obj)
 
 
-@admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
-    """The change log, read-only."""
-
-    list_display = ["changed_at", "content_type", "object_id", "action", "user", "reason"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_id", "reason", "user"]
-    date_hierarchy = "changed_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For fixed vocabularies and logs: curators can read them, nobody edits them here."""
 
     def has_add_permission(self, request):
         return False
@@ -204,3 +198,13 @@ class ChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Change)
+class ChangeAdmin(ReadOnlyAdmin):
+    """The change log."""
+
+    list_display = ["changed_at", "content_type", "object_id", "action", "user", "reason"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_id", "reason", "user"]
+    date_hierarchy = "changed_at"

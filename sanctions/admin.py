@@ -1,25 +1,16 @@
 from django.contrib import admin
 
-from core.admin import RegisterAdmin
+from core.admin import ReadOnlyAdmin, RegisterAdmin
 from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
 from sources.admin import CitationInline
 from treaties.admin import partial
 
 
 @admin.register(MeasureType)
-class MeasureTypeAdmin(admin.ModelAdmin):
+class MeasureTypeAdmin(ReadOnlyAdmin):
     """The fixed measure vocabulary: readable, not editable."""
 
     list_display = ["code", "__str__"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SanctionsRegime)

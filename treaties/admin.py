@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from core.admin import RegisterAdmin, RegisterInlineMixin, VersionedForm
+from core.admin import ReadOnlyAdmin, RegisterAdmin, RegisterInlineMixin, VersionedForm
 from sources.admin import CitationInline
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
 from treaties.services import self_reference_problem, succession_problem
@@ -61,19 +61,10 @@ class PartyAdmin(RegisterAdmin):
 
 
 @admin.register(ObligationType)
-class ObligationTypeAdmin(admin.ModelAdmin):
+class ObligationTypeAdmin(ReadOnlyAdmin):
     """The fixed obligation vocabulary: readable, not editable."""
 
     list_display = ["code", "__str__"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ParticipationInline(RegisterInlineMixin, admin.TabularInline):
