@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,13 +92,19 @@ def regime_upsert(*, spec: dict[str, Any], where: Where) -> bool:
 class LoadReport:
     """What a load did: records seen and records changed, per kind."""
 
-    seen: dict[str, int] = field(default_factory=dict)
-    changed: dict[str, int] = field(default_factory=dict)
+    seen: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    touched: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     kept: list[str] = field(default_factory=list)  # records left alone: edited since loaded
 
-    def count(self, kind: str, changed: bool) -> None:
-        self.seen[kind] = self.seen.get(kind, 0) + 1
-        self.changed[kind] = self.changed.get(kind, 0) + int(changed)
+    def count(self, kind: str, record_id: str, changed: bool) -> None:
+        self.seen[kind].add(record_id)
+        if changed:
+            self.touched[kind].add(record_id)
+
+    @property
+    def changed(self) -> dict[str, int]:
+        """Records added or changed, per kind (each record once, however many of its parts)."""
+        return {kind: len(self.touched[kind]) for kind in self.seen}
 
 
 # File, top-level table, and what loads one record of it; in dependency order.
@@ -152,14 +159,15 @@ def records_load(*, fixtures_dir: Path | None = None, seeds_dir: Path | None = N
                     changed = treaty_upsert(spec=spec, where=where)
                 else:
                     changed = regime_upsert(spec=spec, where=where)
-                report.count(table, changed)
+                report.count(table, str(spec.get("id")), changed)
             if table == "party":
                 for index, spec in enumerate(records):
                     where = Where(
                         display, f"party {spec.get('id') or f'#{index + 1}'!r}", report.kept
                     )
-                    if party_successors_sync(spec=spec, where=where):
-                        report.changed["party"] += 1
+                    report.count(
+                        "party", str(spec.get("id")), party_successors_sync(spec=spec, where=where)
+                    )
     return report
 
 

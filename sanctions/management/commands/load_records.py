@@ -25,7 +25,9 @@ class Command(BaseCommand):
         except RecordError as exc:
             raise CommandError(f"nothing was loaded: {exc}") from None
         for kind, seen in report.seen.items():
-            self.stdout.write(f"{kind}: {seen} records, {report.changed[kind]} added or changed")
+            self.stdout.write(
+                f"{kind}: {len(seen)} records, {report.changed[kind]} added or changed"
+            )
         for note in report.kept:
             self.stdout.write(self.style.WARNING(note))
         self.stdout.write(self.style.SUCCESS("records loaded"))
