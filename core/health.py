@@ -39,3 +39,17 @@ def readyz(request: HttpRequest) -> JsonResponse:
             content_type="application/problem+json",
         )
     return JsonResponse({"status": "ready", "checks": {"database": "ok"}})
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz and /readyz before host validation: orchestrators probe by IP address,
+    which ALLOWED_HOSTS rightly does not list."""
+
+    PROBES = {"/healthz": healthz, "/readyz": readyz}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        probe = self.PROBES.get(request.path_info)
+        return probe(request) if probe else self.get_response(request)

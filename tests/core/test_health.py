@@ -32,3 +32,11 @@ def test_readyz_is_503_with_problem_body_when_database_is_down(client):
 
 def test_probes_refuse_writes(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_probes_answer_whatever_host_the_orchestrator_uses(client, settings):
+    settings.ALLOWED_HOSTS = ["register.example.org"]
+    assert client.get("/healthz", HTTP_HOST="10.1.2.3:8000").status_code == 200
+    assert client.get("/readyz", HTTP_HOST="10.1.2.3:8000").status_code == 200
+    assert client.get("/api/v1/parties/", HTTP_HOST="10.1.2.3:8000").status_code == 400
