@@ -111,6 +111,8 @@ class _Writer:
     def issuer_and_regimes(self) -> dict[str, SanctionsRegime]:
         parsed = self.parsed
         issuer = Party.objects.filter(pk=parsed.issuer_id).first()
+        if issuer is None and parsed.issuer_code:  # the state may already be there under its own id
+            issuer = Party.objects.filter(iso_alpha2=parsed.issuer_code).first()
         if issuer is None:
             issuer = Party(
                 id=parsed.issuer_id,

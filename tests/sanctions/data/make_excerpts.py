@@ -1,9 +1,10 @@
-"""Cut the committed UN list excerpts from the full files in ../shared/data (run once, by hand).
+"""Cut the committed list excerpts from the full files in ../shared/data (run once, by hand).
 
-Each excerpt keeps the file's own header, a few whole records byte for byte, and the closing
-tags, so quotes and offsets behave as in the full files.
+Each excerpt keeps whole records byte for byte (the UN file's own header and closing tags; the
+SDN file's cp1252 bytes, CRLF line ends and final 0x1A), so quotes and offsets behave as in
+the full files.
 
-    python tests/sanctions/data/make_excerpts.py ../shared/data/un
+    python tests/sanctions/data/make_excerpts.py ../shared/data
 """
 
 import re
@@ -53,8 +54,25 @@ def excerpt(text: str, references: list[str]) -> str:
     )
 
 
+SDN_WANTED = {
+    "ofac_sdn_2022-02-17.csv": ["36", "9345", "12209", "17614", "17069", "22611", "27307"],
+    "ofac_sdn_2024-05-03.csv": ["36", "9345", "12209", "17614", "17069", "17013", "27307"],
+}
+
+
+def sdn_excerpt(data: bytes, entries: list[str]) -> bytes:
+    lines = data.rstrip(b"\x1a").split(b"\r\n")
+    kept = [line for line in lines if line.split(b",", 1)[0] in {e.encode() for e in entries}]
+    return b"\r\n".join(kept) + b"\r\n\x1a"
+
+
 if __name__ == "__main__":
-    source = Path(sys.argv[1])
+    root = Path(sys.argv[1])
+    for name, entries in SDN_WANTED.items():
+        out = Path(__file__).with_name(name.replace(".csv", "_excerpt.csv"))
+        out.write_bytes(sdn_excerpt((root / "ofac" / name).read_bytes(), entries))
+        print(out)
+    source = root / "un"
     for name, references in WANTED.items():
         text = (source / name).read_text(encoding="utf-8")
         out = Path(__file__).with_name(name.replace(".xml", "_excerpt.xml"))

@@ -1,0 +1,182 @@
+"""Parser for OFAC's legacy SDN list (sdn.csv): no header, 12 columns, cp1252, "-0- " for
+empty, programs like "NPWMD] [DPRK2", a trailing 0x1A byte."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from pathlib import Path
+
+from sanctions.importers.records import ImportFailure, ListedRecord, OfficialList, RegimeSpec
+from sanctions.importers.un import country_code
+
+COLUMNS = 12
+EMPTY = "-0-"
+_KINDS = {"": "entity", "individual": "individual", "vessel": "vessel", "aircraft": "aircraft"}
+_FILE_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
+_DOB = re.compile(r"\bDOB (?:(?:circa )?(\d{1,2}) ([A-Z][a-z]{2}) )?(\d{4})\b")
+_NATIONALITY = re.compile(r"\bnationality ([^;.]+)")
+_AKA = re.compile(r"a\.k\.a\. '([^']+)'")
+
+
+def program_regime(code: str) -> RegimeSpec:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", code).strip("-")
+    return RegimeSpec(
+        id=f"us-ofac-{slug.lower()}",
+        key=f"US-OFAC-{slug.upper()}",
+        name=f"OFAC sanctions program {code}",
+    )
+
+
+def ofac_sdn_parse(path: Path, *, generated_on: dt.date | None = None) -> OfficialList:
+    """Read and check a whole SDN CSV; raise ImportFailure before anything is written.
+
+    The file carries no date of its own: give ``generated_on``, or name the file with it
+    (e.g. ofac_sdn_2024-05-03.csv).
+    """
+    display = path.name
+    if generated_on is None:
+        match = _FILE_DATE.search(path.name)
+        if not match:
+            raise ImportFailure(
+                display, None, "the SDN file has no date: put YYYY-MM-DD in its name or pass --date"
+            )
+        generated_on = dt.date.fromisoformat(match[1])
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailure(display, None, f"cannot be read: {exc.strerror}") from None
+    if data.lstrip().startswith(b"<"):
+        raise ImportFailure(display, "line 1", "this is XML, not OFAC's SDN CSV")
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ImportFailure(display, f"byte {exc.start}", "not cp1252 text") from None
+    body = text.rstrip("\x1a\r\n")
+    records: list[ListedRecord] = []
+    regimes: dict[str, RegimeSpec] = {}
+    seen: set[str] = set()
+    reader = csv.reader(io.StringIO(body, newline=""), strict=True)
+    for row in _rows(reader, display):
+        line = reader.line_num
+        if len(row) != COLUMNS:
+            raise ImportFailure(
+                display,
+                f"line {line}",
+                f"{len(row)} columns, expected {COLUMNS} (not an SDN CSV, or cut short)",
+            )
+        record = _record(row, display, line)
+        if record.id in seen:
+            raise ImportFailure(
+                display, f"line {line}", f"entry number {record.list_record_id} appears twice"
+            )
+        seen.add(record.id)
+        for key in record.regime_keys:
+            regimes.setdefault(
+                key,
+                next(program_regime(c) for c in _programs(row[3]) if program_regime(c).key == key),
+            )
+        records.append(record)
+    if not records:
+        raise ImportFailure(display, None, "the file holds no SDN rows")
+    return OfficialList(
+        family="ofac",
+        file_name=path.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+        generated_on=generated_on,
+        source_id=f"ofac-sdn-{generated_on.isoformat()}",
+        title="Specially Designated Nationals and Blocked Persons List (SDN), legacy CSV",
+        publisher="U.S. Department of the Treasury, Office of Foreign Assets Control",
+        url="https://www.treasury.gov/ofac/downloads/sdn.csv",
+        issuer_id="united-states",
+        issuer_name="United States",
+        issuer_kind="state",
+        issuer_code="US",
+        regimes=regimes,
+        records=records,
+    )
+
+
+def _rows(reader, display: str):
+    """The CSV rows; a malformed one (e.g. a file cut inside a quoted field) names its line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFailure(
+                display,
+                f"line {reader.line_num}",
+                f"malformed CSV ({exc}); the file may be cut short",
+            ) from None
+
+
+def _value(raw: str) -> str:
+    value = raw.strip()
+    return "" if value == EMPTY else value
+
+
+def _programs(raw: str) -> list[str]:
+    return [p.strip() for p in _value(raw).split("] [") if p.strip()]
+
+
+def _record(row: list[str], display: str, line: int) -> ListedRecord:
+    ent_num, name, kind, programs, *_rest, remarks = (
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        *row[4:11],
+        row[11],
+    )
+    where = f"line {line}"
+    if not ent_num.strip().isdigit():
+        raise ImportFailure(display, where, f"entry number {ent_num!r} is not a number")
+    if not _value(name):
+        raise ImportFailure(display, where, "the name is empty")
+    kind_value = _value(kind).lower()
+    if kind_value not in _KINDS:
+        raise ImportFailure(display, where, f"unknown type {kind!r}")
+    codes = _programs(programs)
+    if not codes:
+        raise ImportFailure(display, where, "no sanctions program")
+    remarks_text = _value(remarks)
+    nationality = _NATIONALITY.search(remarks_text)
+    raw_name = '"' + name.replace('"', '""') + '"'
+    return ListedRecord(
+        id=f"ofac-{ent_num.strip()}",
+        kind=_KINDS[kind_value],
+        name=_value(name),
+        regime_keys=sorted({program_regime(code).key for code in codes}),
+        list_record_id=ent_num.strip(),
+        aliases=[(alias.strip(), "a.k.a.") for alias in _AKA.findall(remarks_text)],
+        nationality=country_code(nationality[1]) if nationality else None,
+        dates_of_birth=list(dict.fromkeys(_dates_of_birth(remarks_text))),
+        remarks=remarks_text,
+        quote=f"{ent_num.strip()},{raw_name}",
+        quote_field="list_record_id",
+    )
+
+
+def _dates_of_birth(remarks: str) -> list[str]:
+    dates = []
+    for day, month, year in _DOB.findall(remarks):
+        if day and month in _MONTHS:
+            try:
+                dates.append(dt.date(int(year), _MONTHS[month], int(day)).isoformat())
+                continue
+            except ValueError:
+                pass
+        dates.append(year)
+    return dates
