@@ -4,6 +4,7 @@ See README.md ("Configuration") for every variable. Development defaults apply o
 DEBUG is on; with DEBUG off the service refuses to start without a real SECRET_KEY.
 """
 
+import secrets
 from pathlib import Path
 
 from config.env import (
@@ -23,7 +24,10 @@ DEBUG = env_bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-never-used-with-debug-off"
 SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG else "")
-require("SECRET_KEY", SECRET_KEY, reason="required when DEBUG is off")
+if not SECRET_KEY and env_bool("REGISTER_ONE_OFF_COMMAND"):
+    # manage.py migrate, load_records, check...: nothing they sign outlives them.
+    SECRET_KEY = "one-off-" + secrets.token_urlsafe(50)
+require("SECRET_KEY", SECRET_KEY, reason="required to serve requests when DEBUG is off")
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []

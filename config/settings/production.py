@@ -20,5 +20,6 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-if SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5 or len(SECRET_KEY) < 50:  # noqa: F405
+_key = SECRET_KEY  # noqa: F405
+if _key.startswith("django-insecure") or len(set(_key)) < 5 or len(_key) < 50:
     raise ConfigError("SECRET_KEY", "is too weak for production (50+ random characters)")

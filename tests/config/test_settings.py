@@ -27,12 +27,34 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_refuses_to_start_without_secret_key_when_debug_is_off():
-    result = run_manage("check")
+def test_refuses_to_serve_without_secret_key_when_debug_is_off():
+    result = run_manage("runserver", "127.0.0.1:8999", "--noreload")
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "SECRET_KEY" in lines[0]
+
+
+def test_the_wsgi_application_refuses_to_start_without_secret_key():
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "REGISTER_ONE_OFF_COMMAND"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=REPO,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1].startswith("configuration error: SECRET_KEY")
+
+
+def test_one_off_commands_run_without_secret_key():
+    assert run_manage("check").returncode == 0
 
 
 def test_rejects_a_malformed_boolean_naming_the_variable():
