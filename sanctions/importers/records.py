@@ -5,13 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from core.imports import ImportFailure
 
-class ImportFailure(Exception):
-    """The file cannot be imported; the message names the file, the line or record, the problem."""
-
-    def __init__(self, file: str, where: str | None, problem: str) -> None:
-        self.file, self.where, self.problem = file, where, problem
-        super().__init__(f"{file}: {where}: {problem}" if where else f"{file}: {problem}")
+__all__ = ["ImportFailure", "ListedRecord", "OfficialList", "RegimeSpec"]
 
 
 @dataclass(frozen=True)

@@ -43,3 +43,34 @@ def test_full_un_lists_2020_then_2025(api_client):
     with pytest.raises(CommandError, match="not well-formed XML"):
         call_command("import_un_list", DATA / "bad" / "un_consolidated_2025-08-16_mangled.xml")
     assert Designation.objects.count() == before
+
+
+def test_full_atop_enriches_the_1961_and_2000_treaties_without_duplicates():
+    from treaties.models import Treaty
+
+    records_load()
+    call_command(
+        "import_atop",
+        DATA / "atop" / "atop_alliance_level.csv",
+        DATA / "atop" / "atop_member_level.csv",
+    )
+    treaty = Treaty.objects.get(pk="ussr-dprk-1961")
+    assert (
+        treaty.get_partial("signed_on").isoformat(),
+        treaty.get_partial("ended_on").isoformat(),
+    ) == ("1961-07-06", "1996-09-10")
+    korean = Treaty.objects.filter(
+        participations__party__iso_alpha2="KP", participations__party__iso_alpha2__in=["SU", "RU"]
+    )
+    assert sorted(korean.values_list("pk", flat=True).distinct()) == [
+        "russia-dprk-2000",
+        "russia-dprk-2024",
+        "ussr-dprk-1961",
+    ]
+
+
+def test_full_ofac_sdn_2022_then_2024():
+    records_load()
+    call_command("import_ofac_sdn", DATA / "ofac" / "ofac_sdn_2022-02-17.csv")
+    call_command("import_ofac_sdn", DATA / "ofac" / "ofac_sdn_2024-05-03.csv")
+    assert Designation.objects.filter(pk="ofac-9345", regimes__key="US-OFAC-DPRK2").exists()

@@ -66,8 +66,22 @@ def sdn_excerpt(data: bytes, entries: list[str]) -> bytes:
     return b"\r\n".join(kept) + b"\r\n\x1a"
 
 
+ATOP_WANTED = {"3440", "3445", "4940"}  # USSR-DPRK 1961, China-DPRK 1961, Russia-DPRK 2000
+
+
+def atop_excerpt(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    return lines[0] + "".join(line for line in lines[1:] if line.split(",", 1)[0] in ATOP_WANTED)
+
+
 if __name__ == "__main__":
     root = Path(sys.argv[1])
+    for name in ("atop_alliance_level.csv", "atop_member_level.csv"):
+        out = Path(__file__).with_name(name.replace(".csv", "_excerpt.csv"))
+        out.write_text(
+            atop_excerpt((root / "atop" / name).read_text(encoding="utf-8")), encoding="utf-8"
+        )
+        print(out)
     for name, entries in SDN_WANTED.items():
         out = Path(__file__).with_name(name.replace(".csv", "_excerpt.csv"))
         out.write_bytes(sdn_excerpt((root / "ofac" / name).read_bytes(), entries))

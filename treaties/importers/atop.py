@@ -1,0 +1,377 @@
+"""Importer for ATOP alliance data (Leeds, Ritter, Mitchell and Long 2002; v4.01): treaties,
+their members with entry and exit dates, and obligation flags as provisions.
+
+States are given as Correlates of War codes, mapped to ISO 3166 with country-converter
+(its Gleditsch-Ward codes, which equal COW codes for the states concerned here), with state
+succession by date: code 365 before 26 December 1991 is the Soviet Union. An alliance that
+is a treaty the register already holds (same parties, signature date within the recorded
+one) enriches that treaty instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import country_converter as coco
+from django.db import transaction
+
+from core.choices import ReviewStatus
+from core.countries import country_by_code
+from core.history import change_reason, edited_since_loaded
+from core.imports import ImportFailure
+from core.partial_dates import PartialDate
+from sources.choices import SourceKind
+from sources.models import Citation, Source
+from treaties.models import Participation, Party, Provision, Treaty
+
+SOVIET_END = dt.date(1991, 12, 26)
+PUBLISHER = "ATOP project (Leeds, Ritter, Mitchell and Long, 2002)"
+ALLIANCE_COLUMNS = {
+    "atopid",
+    "begyr",
+    "begmo",
+    "begday",
+    "endyr",
+    "endmo",
+    "endday",
+    "bilat",
+    "defense",
+    "offense",
+    "neutral",
+    "nonagg",
+    "consul",
+}
+MEMBER_COLUMNS = {"atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit"}
+FLAGS = {
+    "defense": "defense",
+    "offense": "offense",
+    "neutral": "neutrality",
+    "nonagg": "non_aggression",
+    "consul": "consultation",
+}
+
+
+@dataclass
+class Member:
+    code: int
+    entered: PartialDate | None
+    exited: PartialDate | None
+    quote: str
+
+
+@dataclass
+class Alliance:
+    atop_id: str
+    start: PartialDate | None
+    end: PartialDate | None
+    bilateral: bool
+    obligations: list[str]
+    quote: str
+    members: list[Member] = field(default_factory=list)
+
+
+@dataclass
+class AtopReport:
+    added: int = 0
+    enriched: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+
+def _partial(year: str, month: str, day: str) -> PartialDate | None:
+    y, m, d = (int(float(v or 0)) for v in (year, month, day))
+    if y <= 0:
+        return None
+    if m <= 0:
+        return PartialDate.parse(f"{y:04d}")
+    if d <= 0:
+        return PartialDate.parse(f"{y:04d}-{m:02d}")
+    return PartialDate.parse(f"{y:04d}-{m:02d}-{d:02d}")
+
+
+def _read(path: Path, columns: set[str]) -> tuple[str, str, list[tuple[int, dict, str]]]:
+    display = path.name
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except OSError as exc:
+        raise ImportFailure(display, None, f"cannot be read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ImportFailure(display, f"byte {exc.start}", "not UTF-8 text") from None
+    lines = text.splitlines()
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    missing = columns - set(reader.fieldnames or [])
+    if missing:
+        raise ImportFailure(
+            display, "line 1", f"not ATOP data: missing columns {', '.join(sorted(missing))}"
+        )
+    rows = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if None in row or len(row) != len(reader.fieldnames):
+                raise ImportFailure(display, f"line {line}", "wrong number of columns")
+            rows.append((line, row, lines[line - 1] if line - 1 < len(lines) else ""))
+    except csv.Error as exc:
+        raise ImportFailure(display, f"line {reader.line_num}", f"malformed CSV ({exc})") from None
+    return text, hashlib.sha256(data).hexdigest(), rows
+
+
+def _prefix(raw_line: str, fields: int) -> str:
+    """The first ``fields`` comma-separated values of a line, verbatim: the citation quote."""
+    return ",".join(raw_line.split(",")[:fields])
+
+
+def atop_parse(alliance_path: Path, member_path: Path):
+    """Read and check both files; raise ImportFailure before anything is written."""
+    a_text, a_sha, a_rows = _read(alliance_path, ALLIANCE_COLUMNS)
+    m_text, m_sha, m_rows = _read(member_path, MEMBER_COLUMNS)
+    alliances: dict[str, Alliance] = {}
+    for line, row, raw in a_rows:
+        try:
+            alliances[row["atopid"]] = Alliance(
+                atop_id=row["atopid"],
+                start=_partial(row["begyr"], row["begmo"], row["begday"]),
+                end=_partial(row["endyr"], row["endmo"], row["endday"]),
+                bilateral=row["bilat"] == "1",
+                obligations=[code for flag, code in FLAGS.items() if row[flag] == "1"],
+                quote=_prefix(raw, 9),
+            )
+        except (ValueError, TypeError) as exc:
+            raise ImportFailure(
+                alliance_path.name,
+                f"line {line}, alliance {row.get('atopid')}",
+                f"bad date ({exc})",
+            ) from None
+    for line, row, raw in m_rows:
+        alliance = alliances.get(row["atopid"])
+        if alliance is None:
+            raise ImportFailure(
+                member_path.name,
+                f"line {line}",
+                f"alliance {row['atopid']} is not in {alliance_path.name}",
+            )
+        try:
+            alliance.members.append(
+                Member(
+                    code=int(row["member"]),
+                    entered=_partial(row["yrent"], row["moent"], row["dayent"]),
+                    exited=_partial(row["yrexit"], row["moexit"], row["dayexit"]),
+                    quote=_prefix(raw, 4),
+                )
+            )
+        except (ValueError, TypeError) as exc:
+            raise ImportFailure(
+                member_path.name, f"line {line}", f"bad member row ({exc})"
+            ) from None
+    files = [
+        (alliance_path.name, a_text, a_sha, "alliance-level"),
+        (member_path.name, m_text, m_sha, "member-level"),
+    ]
+    return list(alliances.values()), files
+
+
+@cache
+def _converter():
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    return coco.CountryConverter()
+
+
+def iso_for_cow(code: int, on: dt.date | None) -> str | None:
+    """ISO 3166 alpha-2 for a COW state code on a date (365 before 26 Dec 1991: SU)."""
+    if code == 365 and on is not None and on < SOVIET_END:
+        return "SU"
+    result = _converter().convert(str(code), src="GWcode", to="ISO2", not_found="")
+    return (
+        result if isinstance(result, str) and len(result) == 2 and country_by_code(result) else None
+    )
+
+
+class _Importer:
+    def __init__(self, files, report: AtopReport):
+        self.report = report
+        self.sources = {kind: self._source(*f) for f, kind in ((f, f[3]) for f in files)}
+        self.cursor: dict[str, int] = defaultdict(int)
+        self.parties = {p.iso_alpha2: p for p in Party.objects.exclude(iso_alpha2=None)}
+
+    def _source(self, file_name, text, sha, kind) -> Source:
+        source_id = f"atop-4-01-{kind}"
+        source = Source.objects.filter(pk=source_id).first()
+        if source is None:
+            source = Source(
+                id=source_id,
+                kind=SourceKind.DATASET,
+                title=f"ATOP v4.01 {kind} data",
+                publisher=PUBLISHER,
+                url="http://www.atopdata.org/",
+                file_name=file_name,
+                sha256=sha,
+                text=text,
+                review_status=ReviewStatus.PUBLISHED,
+            )
+            source.set_partial("published_on", "2018")
+            source.full_clean()
+            source.save()
+        elif source.sha256 != sha:
+            raise ImportFailure(
+                file_name, None, f"differs from the ATOP file already imported as {source_id}"
+            )
+        return source
+
+    def cite(self, record, field_name: str, quote: str, kind: str) -> None:
+        source = self.sources[kind]
+        start = source.text.find(quote, self.cursor[kind])
+        if start < 0:
+            start = source.text.find(quote)
+        self.cursor[kind] = max(start, 0)
+        Citation.objects.get_or_create(
+            content_type_id=_content_type_id(type(record)),
+            object_id=str(record.pk),
+            field=field_name,
+            source=source,
+            start=start,
+            end=start + len(quote),
+            stance="supports",
+            defaults={"quote": quote},
+        )
+
+    def party(self, member: Member, on: dt.date | None) -> Party:
+        code = iso_for_cow(member.code, on)
+        if code and code in self.parties:
+            return self.parties[code]
+        party_id = f"iso-{code.lower()}" if code else f"cow-{member.code}"
+        party = Party.objects.filter(pk=party_id).first()
+        if party is None:
+            country = country_by_code(code) if code else None
+            party = Party(
+                id=party_id,
+                name=country.name if country else f"Correlates of War state {member.code}",
+                kind="former_state" if country and country.former else "state",
+                iso_alpha2=country.alpha2 if country else None,
+                iso_alpha3=country.alpha3 if country else None,
+                review_status=ReviewStatus.PUBLISHED,
+            )
+            party.full_clean()
+            party.save()
+        if code:
+            self.parties[code] = party
+        return party
+
+
+@cache
+def _content_type_id(model) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(model).pk
+
+
+def _match(alliance: Alliance, party_ids: set[str]) -> Treaty | None:
+    """A treaty the register holds between exactly these parties, signed within ATOP's start."""
+    if alliance.start is None:
+        return None
+    candidates = (
+        Treaty.objects.filter(participations__party__in=party_ids)
+        .distinct()
+        .prefetch_related("participations")
+    )
+    for treaty in candidates:
+        if {p.party_id for p in treaty.participations.all()} != party_ids:
+            continue
+        signed = treaty.get_partial("signed_on")
+        if signed is None or signed.start <= alliance.start.start <= signed.end:
+            return treaty
+    return None
+
+
+def atop_import(*, alliances: list[Alliance], files) -> AtopReport:
+    """Write ATOP alliances: enrich matching treaties, add the others. All or nothing."""
+    report = AtopReport()
+    with transaction.atomic(), change_reason("imported from ATOP v4.01"):
+        importer = _Importer(files, report)
+        for alliance in alliances:
+            on = alliance.start.start if alliance.start else None
+            members = [
+                (m, importer.party(m, m.entered.start if m.entered else on))
+                for m in alliance.members
+            ]
+            treaty = _match(alliance, {p.pk for _, p in members})
+            if treaty is not None:
+                _enrich(treaty, alliance, importer)
+            else:
+                _add(alliance, members, importer)
+    return report
+
+
+def _enrich(treaty: Treaty, alliance: Alliance, importer: _Importer) -> None:
+    changed = False
+    for field_name, value in (("signed_on", alliance.start), ("ended_on", alliance.end)):
+        current = treaty.get_partial(field_name)
+        if value is None or current == value:
+            continue
+        covers = current is None or (current.start <= value.start and value.end <= current.end)
+        if not covers or (edited_since_loaded(treaty) and current is not None):
+            importer.report.conflicts.append(
+                f"{treaty.pk}: {field_name} is {current}, ATOP {alliance.atop_id} says {value}; kept"
+            )
+            continue
+        treaty.set_partial(field_name, value)
+        changed = True
+        importer.cite(treaty, field_name, alliance.quote, "alliance-level")
+    if changed:
+        treaty.full_clean()
+        treaty.save()
+        importer.report.enriched += 1
+    else:
+        importer.report.unchanged += 1
+
+
+def _add(alliance: Alliance, members, importer: _Importer) -> None:
+    treaty_id = f"atop-{alliance.atop_id}"
+    if Treaty.objects.filter(pk=treaty_id).exists():
+        importer.report.unchanged += 1
+        return
+    names = ", ".join(sorted(p.name for _, p in members)[:4]) + (
+        " and others" if len(members) > 4 else ""
+    )
+    treaty = Treaty(
+        id=treaty_id,
+        title=f"ATOP alliance {alliance.atop_id}: {names}",
+        kind="bilateral" if alliance.bilateral else "multilateral",
+        review_status=ReviewStatus.PUBLISHED,
+    )
+    treaty.set_partial("signed_on", alliance.start)
+    treaty.set_partial("ended_on", alliance.end)
+    treaty.full_clean()
+    treaty.save()
+    for field_name in ("title", "kind", "signed_on", "ended_on"):
+        if field_name != "ended_on" or alliance.end:
+            importer.cite(treaty, field_name, alliance.quote, "alliance-level")
+    seen = set()
+    for member, party in members:
+        if party.pk in seen:
+            continue
+        seen.add(party.pk)
+        participation = Participation(treaty=treaty, party=party)
+        participation.set_partial("consented_on", member.entered)
+        if member.exited and alliance.end != member.exited:
+            participation.set_partial("withdrew_on", member.exited)
+        participation.full_clean()
+        participation.save()
+        importer.cite(participation, "party", member.quote, "member-level")
+    if alliance.obligations:
+        provision = Provision.objects.create(
+            treaty=treaty,
+            label="ATOP obligations",
+            summary="Obligations ATOP codes for this alliance.",
+        )
+        provision.obligations.set(alliance.obligations)
+        importer.cite(provision, "obligations", alliance.quote, "alliance-level")
+    importer.report.added += 1
