@@ -99,12 +99,12 @@ class VersionedForm(RegisterForm):
         return cleaned
 
 
-@admin.action(description="Publish the selected records")
+@admin.action(description="Publish the selected records", permissions=["change"])
 def publish(modeladmin, request, queryset):
     _set_review_status(modeladmin, request, queryset, ReviewStatus.PUBLISHED)
 
 
-@admin.action(description="Unpublish the selected records (back to draft)")
+@admin.action(description="Unpublish the selected records (back to draft)", permissions=["change"])
 def unpublish(modeladmin, request, queryset):
     _set_review_status(modeladmin, request, queryset, ReviewStatus.DRAFT)
 
@@ -144,14 +144,10 @@ class RegisterAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     save_on_top = True
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not hasattr(self.model, "review_status") or not self.has_change_permission(request):
-            actions.pop("publish", None)
-            actions.pop("unpublish", None)
-        return actions
-
-    actions = [publish, unpublish]
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if hasattr(model, "review_status"):  # drafts and published records
+            self.actions = [*self.actions, publish, unpublish]
 
     def get_exclude(self, request, obj=None):
         return [*(super().get_exclude(request, obj) or []), *precision_fields(self.model)]
