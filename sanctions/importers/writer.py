@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from simple_history.utils import get_history_manager_for_model
 
 from core.choices import ReviewStatus
 from core.countries import country_by_code
-from core.history import change_reason
+from core.history import change_reason, current_reason
+from core.models import Change
 from core.partial_dates import PartialDate
 from sanctions.importers.records import ImportFailure, ListedRecord, OfficialList
-from sanctions.models import Designation, SanctionsRegime
+from sanctions.models import Designation, DesignationAlias, SanctionsRegime
 from sanctions.services import designation_aliases_set
 from sources.choices import SourceKind
 from sources.models import Citation, Source
@@ -192,42 +194,126 @@ def official_list_import(
                 pk__in=[r.id for r in parsed.records]
             ).prefetch_related("aliases", "regimes")
         }
+        new: list[tuple[ListedRecord, Party | None]] = []
         for index, record in enumerate(parsed.records):
             designation = existing.get(record.id)
             party = writer.party_for(record)
             if designation is None:
-                designation = _create(record, regimes, party, source)
+                new.append((record, party))
                 report.count(record.regime_keys, "added")
             else:
-                report.count(
-                    record.regime_keys, _update(designation, record, regimes, party, writer)
-                )
-            writer.cite(designation, record.quote_field, record.quote, source)
+                outcome = _update(designation, record, regimes, party, writer)
+                report.count(record.regime_keys, outcome)
+                writer.cite(designation, record.quote_field, record.quote, source)
             if progress:
                 progress(index + 1)
+        _create_many(new, regimes, source, writer)
         _delist_absent(parsed, report)
     return report
 
 
-def _create(record: ListedRecord, regimes, party, source) -> Designation:
-    designation = Designation(
-        id=record.id,
-        kind=record.kind,
-        name=record.name,
-        reference_number=record.reference_number,
-        list_record_id=record.list_record_id,
-        nationality=party,
-        dates_of_birth=record.dates_of_birth,
-        remarks=record.remarks,
-        source=source,
-        review_status=ReviewStatus.PUBLISHED,
-        import_snapshot=record.values(),
+def _create_many(
+    new: list[tuple[ListedRecord, Party | None]], regimes, source: Source, writer: _Writer
+) -> None:
+    """Create the new designations with their links, aliases, citations, history versions
+    and change-feed rows in bulk: one version each, already holding its regimes."""
+    if not new:
+        return
+    reason = current_reason() or ""
+    designations = []
+    for record, party in new:
+        designation = Designation(
+            id=record.id,
+            kind=record.kind,
+            name=record.name,
+            reference_number=record.reference_number,
+            list_record_id=record.list_record_id,
+            nationality=party,
+            dates_of_birth=record.dates_of_birth,
+            remarks=record.remarks,
+            source=source,
+            review_status=ReviewStatus.PUBLISHED,
+            import_snapshot=record.values(),
+        )
+        designation.set_partial("listed_on", record.listed_on)
+        designations.append(designation)
+    Designation.objects.bulk_create(designations, batch_size=BATCH)
+    versions = _versions(Designation, designations, reason)
+    through = Designation.regimes.through
+    links = [
+        through(designation_id=record.id, sanctionsregime_id=regimes[key].pk)
+        for record, _ in new
+        for key in record.regime_keys
+    ]
+    through.objects.bulk_create(links, batch_size=BATCH)
+    # The version's own copy of its regime links, as django-simple-history keeps them.
+    history_links = Designation.history.model._meta.get_field(
+        "historicaldesignation_regimes"
+    ).related_model
+    history_links.objects.bulk_create(
+        [
+            history_links(
+                id=link.pk,
+                designation_id=link.designation_id,
+                sanctionsregime_id=link.sanctionsregime_id,
+                history_id=versions[link.designation_id].history_id,
+            )
+            for link in links
+        ],
+        batch_size=BATCH,
     )
-    designation.set_partial("listed_on", record.listed_on)
-    designation.save()
-    designation.regimes.set([regimes[key] for key in record.regime_keys])
-    designation_aliases_set(designation=designation, aliases=record.aliases)
-    return designation
+    aliases = [
+        DesignationAlias(designation_id=record.id, name=name, quality=quality)
+        for record, _ in new
+        for name, quality in dict(record.aliases).items()
+    ]
+    DesignationAlias.objects.bulk_create(aliases, batch_size=BATCH)
+    _versions(DesignationAlias, aliases, reason)
+    citations = []
+    for record, _ in new:
+        start, end = writer.locate(record.quote)
+        citations.append(
+            Citation(
+                content_type_id=writer.content_types[Designation].pk,
+                object_id=record.id,
+                field=record.quote_field,
+                source=source,
+                quote=record.quote,
+                start=start,
+                end=end,
+                stance="supports",
+            )
+        )
+    Citation.objects.bulk_create(citations, batch_size=BATCH)
+    _versions(Citation, citations, reason)
+
+
+BATCH = 500
+
+
+def _versions(model, objs, reason: str) -> dict:
+    """Bulk-create the "created" history version of each object and its change-feed row;
+    returns the versions by the object's primary key."""
+    records = get_history_manager_for_model(model).bulk_history_create(
+        objs, batch_size=BATCH, default_change_reason=reason
+    )
+    content_type = ContentType.objects.get_for_model(model)
+    pk_name = model._meta.pk.attname
+    Change.objects.bulk_create(
+        [
+            Change(
+                content_type=content_type,
+                object_id=str(getattr(r, pk_name)),
+                history_id=r.history_id,
+                action="created",
+                changed_at=r.history_date,
+                reason=reason,
+            )
+            for r in records
+        ],
+        batch_size=BATCH,
+    )
+    return {getattr(r, pk_name): r for r in records}
 
 
 def _current(designation: Designation) -> dict:

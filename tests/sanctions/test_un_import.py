@@ -173,3 +173,16 @@ def test_command_prints_a_summary_per_regime(capsys):
     out = capsys.readouterr().out
     assert "UN-DPRK: 3 added, 0 updated, 0 delisted, 0 unchanged" in out
     assert "total: 6 added" in out
+
+
+def test_a_new_designation_has_one_created_version_holding_its_regimes_and_a_change_row():
+    import_file(UN_2025)
+    designation = Designation.objects.get(reference_number="KPi.001")
+    versions = list(designation.history.all())
+    assert [v.history_type for v in versions] == ["+"]
+    assert versions[0].history_change_reason.startswith("imported from un_consolidated_2025-04-19")
+    assert [r.sanctionsregime_id for r in versions[0].regimes.all()] == ["un-dprk"]
+    change = Change.objects.get(content_type__model="designation", object_id=designation.pk)
+    assert (change.action, change.history_id) == ("created", versions[0].history_id)
+    citation = designation.citations.get()
+    assert citation.history.get().history_type == "+"
