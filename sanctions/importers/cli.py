@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from core.progress import progress_bar
 from sanctions.importers.records import ImportFailure, OfficialList
 from sanctions.importers.writer import OUTCOMES, ImportReport, official_list_import
 
@@ -18,17 +17,8 @@ def run_list_import(command: BaseCommand, parse: Callable[[], OfficialList]) -> 
         parsed = parse()
     except ImportFailure as exc:
         raise CommandError(f"nothing was imported: {exc}") from None
-    console = Console(file=command.stdout._out)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not console.is_terminal,
-        transient=True,
-    ) as progress:
-        task = progress.add_task(parsed.file_name, total=len(parsed.records))
+    with progress_bar(command, parsed.file_name, len(parsed.records)) as progress:
+        task = progress.task_ids[0]
         try:
             report = official_list_import(
                 parsed=parsed, progress=lambda done: progress.update(task, completed=done)

@@ -291,12 +291,14 @@ def _match(alliance: Alliance, party_ids: set[str]) -> Treaty | None:
     return None
 
 
-def atop_import(*, alliances: list[Alliance], files) -> AtopReport:
+def atop_import(*, alliances: list[Alliance], files, progress=None) -> AtopReport:
     """Write ATOP alliances: enrich matching treaties, add the others. All or nothing."""
     report = AtopReport()
     with transaction.atomic(), change_reason("imported from ATOP v4.01"):
         importer = _Importer(files, report)
-        for alliance in alliances:
+        for index, alliance in enumerate(alliances):
+            if progress:
+                progress(index + 1)
             on = alliance.start.start if alliance.start else None
             members = [
                 (m, importer.party(m, m.entered.start if m.entered else on))

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.imports import ImportFailure
+from core.progress import progress_bar
 from treaties.importers.atop import atop_import, atop_parse
 
 
@@ -18,7 +19,13 @@ class Command(BaseCommand):
     def handle(self, *args, alliance_csv: Path, member_csv: Path, **options):
         try:
             alliances, files = atop_parse(alliance_csv, member_csv)
-            report = atop_import(alliances=alliances, files=files)
+            with progress_bar(self, alliance_csv.name, len(alliances)) as progress:
+                task = progress.task_ids[0]
+                report = atop_import(
+                    alliances=alliances,
+                    files=files,
+                    progress=lambda done: progress.update(task, completed=done),
+                )
         except ImportFailure as exc:
             raise CommandError(f"nothing was imported: {exc}") from None
         self.stdout.write(
