@@ -3,7 +3,7 @@
 A partial date is stored as two columns: the first day of the period it names (``<name>``, a
 DateField) and its precision (``<name>_precision``: year, month or day). It renders as ISO 8601
 reduced precision ("1961", "1961-07", "1961-07-06") and covers an interval: "1961" covers
-1961-01-01..1961-12-31. Filters use that interval; see ``ends_by`` and ``starts_after``.
+1961-01-01..1961-12-31. Filters use that interval; see ``ends_by`` and ``starts_on_or_after``.
 """
 
 from __future__ import annotations
@@ -119,11 +119,6 @@ def ends_by(field: str, day: dt.date) -> Q:
         )
         | Q(**{f"{field}_precision": Precision.YEAR, f"{field}__lt": _period_start(after, "year")})
     )
-
-
-def starts_after(field: str, day: dt.date) -> Q:
-    """Rows whose partial date in ``field`` certainly fell after ``day`` (the whole interval)."""
-    return Q(**{f"{field}__gt": day})
 
 
 def starts_on_or_after(field: str, day: dt.date) -> Q:

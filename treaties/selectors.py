@@ -9,7 +9,6 @@ entry into force is unknown is never reported in force.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -148,11 +147,3 @@ def treaty_status(treaty: Treaty, on: dt.date | None = None) -> str:
     if treaty.signed_on is not None:
         return TreatyStatus.SIGNED
     return TreatyStatus.UNKNOWN
-
-
-def treaties_in_force(*, on: dt.date, parties: Iterable[Party] = ()) -> QuerySet[Treaty]:
-    """Treaties in force on ``on`` to which every one of ``parties`` is a party."""
-    queryset = Treaty.objects.filter(in_force_q(on))
-    for party in parties:
-        queryset = queryset.filter(participations__party=party)
-    return queryset.distinct().order_by("signed_on", "pk")

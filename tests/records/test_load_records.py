@@ -183,7 +183,6 @@ def test_loading_again_keeps_a_curators_edits_and_citations():
     from django.contrib.contenttypes.models import ContentType
 
     from core.history import change_reason
-    from sources.services import CitationSpec  # noqa: F401  (the same rules as curators use)
 
     records_load()
     treaty = Treaty.objects.get(pk="russia-dprk-2024")
