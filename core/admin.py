@@ -14,6 +14,7 @@ from core.history import change_reason
 from core.models import Change
 from core.partial_dates import PartialDate, PartialDateError
 from core.references import linking_records
+from core.services import problems_of, record_delete
 
 
 class PartialDateFormField(forms.CharField):
@@ -41,8 +42,40 @@ class PartialDateFormField(forms.CharField):
 
 
 class RegisterForm(forms.ModelForm):
-    """A model form where each partial date is one text box, and (on the main record) a
-    change reason and a version check against edits made since the form was opened."""
+    """A model form where each partial date is one text box, saved through the record's one
+    write service.
+
+    ``writer`` is that service and ``record_keyword`` its keyword for the record; the form
+    fields in ``related_fields`` (links, a pasted text) are passed to it rather than set on
+    the record. ``validator``, when set, runs the service's rules as the form validates, so a
+    refusal is a form error, never a failed save.
+    """
+
+    writer = None
+    validator = None
+    record_keyword = ""
+    related_fields: tuple[str, ...] = ()
+
+    def related_values(self) -> dict:
+        return {n: self.cleaned_data[n] for n in self.related_fields if n in self.cleaned_data}
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.validator is None or self.errors:
+            return
+        try:
+            type(self).validator(**{self.record_keyword: self.instance}, **self.related_values())
+        except ValidationError as exc:
+            for name, messages in problems_of(exc).items():
+                self.add_error(name if name in self.fields else None, messages)
+
+    def write(self) -> None:
+        """Save the record (and its related values) through its service."""
+        if self.writer is None:
+            self.instance.save()
+            self.save_m2m()
+            return
+        type(self).writer(**{self.record_keyword: self.instance}, **self.related_values())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,9 +147,13 @@ def _set_review_status(modeladmin, request, queryset, status: str) -> None:
     with change_reason(
         f"{'published' if status == ReviewStatus.PUBLISHED else 'unpublished'} in the admin"
     ):
+        form = modeladmin.form
         for record in queryset.exclude(review_status=status):
             record.review_status = status
-            record.save()  # one by one, so that each change is kept in history
+            if form.writer is None:
+                record.save()
+            else:  # through the record's service, one by one: each change kept in history
+                form.writer(**{form.record_keyword: record})
             changed += 1
     modeladmin.message_user(request, f"{changed} record(s) now {status}.", messages.SUCCESS)
 
@@ -156,17 +193,33 @@ class RegisterAdmin(SimpleHistoryAdmin):
         stamps = [f for f in ("created_at", "updated_at") if hasattr(self.model, f)]
         return [*super().get_readonly_fields(request, obj), *stamps]
 
-    def save_model(self, request, obj, form, change):
-        reason = form.cleaned_data.get("change_reason") or (
-            "changed in the admin" if change else "added in the admin"
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The record and its inlines are one write: one change row per record, all or nothing.
+        reason = request.POST.get("change_reason") or (
+            "changed in the admin" if object_id else "added in the admin"
         )
-        with change_reason(reason):
-            super().save_model(request, obj, form, change)
+        with change_reason(reason[:500]):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        form.write()
 
     def save_related(self, request, form, formsets, change):
-        reason = form.cleaned_data.get("change_reason") or "changed in the admin"
-        with change_reason(reason):
-            super().save_related(request, form, formsets, change)
+        if form.writer is None:
+            form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        """Each inline record through its own write service; removed ones only if nothing
+        references them."""
+        formset.save(commit=False)
+        for record in formset.deleted_objects:
+            record_delete(record=record)
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            inline_form.write()
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -180,7 +233,7 @@ class RegisterAdmin(SimpleHistoryAdmin):
 
     def delete_model(self, request, obj):
         with change_reason("deleted in the admin"):
-            super().delete_model(request, obj)
+            record_delete(record=obj)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -20,13 +20,22 @@ ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 @contextmanager
 def change_reason(reason: str) -> Iterator[None]:
-    """Record ``reason`` on every historical record made inside the block (unless one is set)."""
+    """Record ``reason`` on every historical record made inside the block (unless one is set).
+
+    The outermost block is one write: however many versions a record gets inside it (its
+    fields, then its many-to-many links), the change feed holds one row for it.
+    """
     previous = getattr(_state, "reason", None)
+    outermost = getattr(_state, "changes", None) is None
     _state.reason = reason
+    if outermost:
+        _state.changes = {}
     try:
         yield
     finally:
         _state.reason = previous
+        if outermost:
+            _state.changes = None
 
 
 def current_reason() -> str | None:
@@ -45,8 +54,24 @@ def _record_change(sender, instance, history_instance, history_user=None, **kwar
     changed_fields = []
     if previous is not None:
         changed_fields = sorted(history_instance.diff_against(previous).changed_fields)
-    Change.objects.create(
-        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        if not changed_fields:
+            return  # a save that changed nothing is no change
+    content_type = ContentType.objects.get_for_model(instance, for_concrete_model=False)
+    key = (content_type.pk, str(instance.pk))
+    changes = getattr(_state, "changes", None)
+    earlier = changes.get(key) if changes is not None else None
+    if earlier is not None and earlier.action != "deleted":
+        # The same write changed the record again (e.g. its links after its fields): one row.
+        earlier.history_id = history_instance.history_id
+        earlier.changed_at = history_instance.history_date
+        if history_instance.history_type == "-":
+            earlier.action = "deleted"
+        if earlier.action == "changed":
+            earlier.changed_fields = sorted(set(earlier.changed_fields) | set(changed_fields))
+        earlier.save(update_fields=["history_id", "changed_at", "action", "changed_fields"])
+        return
+    change = Change.objects.create(
+        content_type=content_type,
         object_id=str(instance.pk),
         history_id=history_instance.history_id,
         action=ACTIONS[history_instance.history_type],
@@ -55,6 +80,8 @@ def _record_change(sender, instance, history_instance, history_user=None, **kwar
         reason=history_instance.history_change_reason or "",
         changed_fields=changed_fields,
     )
+    if changes is not None:
+        changes[key] = change
 
 
 def connect() -> None:

@@ -7,7 +7,7 @@ find it without reading a traceback.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from django.db import models
 
 from core.history import edited_since_loaded
 from core.partial_dates import PartialDate, PartialDateError
+from core.services import problems_of
 
 
 class RecordError(Exception):
@@ -127,3 +128,26 @@ def sync_m2m(manager: Any, wanted_ids: Iterable[str]) -> bool:
         return False
     manager.set(sorted(wanted))
     return True
+
+
+def written(
+    where: Where,
+    write: Callable[..., bool],
+    *,
+    parts: dict[str, list[str]] | None = None,
+    **arguments: Any,
+) -> bool:
+    """Call a record's write service; its first problem becomes a RecordError naming the
+    file, the record (or its part, labelled by ``parts``: collection -> label per index)
+    and the field."""
+    try:
+        return write(**arguments)
+    except ValidationError as exc:
+        name, messages = next(iter(problems_of(exc).items()))
+        here = where
+        collection, _, rest = name.partition(".")
+        if rest and parts and collection in parts:
+            index, _, name = rest.partition(".")
+            here = where.child(parts[collection][int(index)])
+        field = None if name in (NON_FIELD_ERRORS, "") else name
+        raise here.error(field, " ".join(messages)) from None

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, RegisterAdmin
+from core.admin import ReadOnlyAdmin, RegisterAdmin, VersionedForm
 from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
+from sanctions.services import designation_write, regime_validate, regime_write
 from sources.admin import CitationInline
 from treaties.admin import partial
 
@@ -13,8 +14,18 @@ class MeasureTypeAdmin(ReadOnlyAdmin):
     list_display = ["code", "__str__"]
 
 
+class RegimeForm(VersionedForm):
+    writer, validator = regime_write, regime_validate
+    record_keyword, related_fields = "regime", ("targets", "measures")
+
+
+class DesignationForm(VersionedForm):
+    writer, record_keyword, related_fields = designation_write, "designation", ("regimes",)
+
+
 @admin.register(SanctionsRegime)
 class SanctionsRegimeAdmin(RegisterAdmin):
+    form = RegimeForm
     list_display = ["key", "name", "issuer", "started", "ended", "review_status"]
     list_filter = ["review_status", "measures", "issuer"]
     search_fields = ["id", "key", "name", "legal_basis", "reason"]
@@ -33,6 +44,7 @@ class AliasInline(admin.TabularInline):
 
 @admin.register(Designation)
 class DesignationAdmin(RegisterAdmin):
+    form = DesignationForm
     list_display = [
         "name",
         "reference_number",

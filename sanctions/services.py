@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,11 @@ from core.records import (
     assign,
     partial_date_values,
     read_toml,
-    sync_m2m,
     take,
-    validate,
+    written,
 )
-from sanctions.models import MeasureType, SanctionsRegime
+from core.services import m2m_set, record_save, record_validate, unknown_problem
+from sanctions.models import Designation, MeasureType, SanctionsRegime
 from sources.services import citation_specs, citations_cover, citations_sync, source_upsert
 from treaties.models import Party
 from treaties.services import party_successors_sync, party_upsert, treaty_upsert
@@ -42,49 +43,75 @@ REGIME_KEYS = (
 )
 
 
+def regime_validate(
+    *,
+    regime: SanctionsRegime,
+    targets: Iterable[Party | str] | None = None,
+    measures: Iterable[MeasureType | str] | None = None,
+) -> None:
+    """Every rule a regime must meet: its model's, known targets and known measure codes."""
+    unknown = None
+    if measures is not None:
+        codes = {str(getattr(m, "pk", m)) for m in measures}
+        unknown = sorted(codes - set(MeasureType.objects.values_list("code", flat=True)))
+    record_validate(
+        regime,
+        rules={
+            "targets": unknown_problem(Party, targets),
+            "measures": unknown and f"{unknown[0]!r} is not in the measure vocabulary",
+        },
+    )
+
+
+def regime_write(
+    *,
+    regime: SanctionsRegime,
+    targets: Iterable[Party | str] | None = None,
+    measures: Iterable[MeasureType | str] | None = None,
+) -> bool:
+    """Create or change a regime and, when given, its targets and measures; True when
+    anything changed."""
+    targets = None if targets is None else list(targets)
+    measures = None if measures is None else list(measures)
+    regime_validate(regime=regime, targets=targets, measures=measures)
+    changed = record_save(regime)
+    if targets is not None:
+        changed = m2m_set(regime.targets, targets) or changed
+    if measures is not None:
+        changed = m2m_set(regime.measures, measures) or changed
+    return changed
+
+
 def regime_upsert(*, spec: dict[str, Any], where: Where) -> bool:
-    """Create or update a sanctions regime from its fixture."""
+    """Load a sanctions regime from its fixture."""
     take(spec, where, REGIME_KEYS, required=("id", "key", "name"))
     regime = SanctionsRegime.objects.filter(pk=spec["id"]).first() or SanctionsRegime(pk=spec["id"])
     created = regime._state.adding
-    issuer = None
-    if spec.get("issuer"):
-        issuer = Party.objects.filter(pk=spec["issuer"]).first()
-        if issuer is None:
-            raise where.error("issuer", f"unknown party {spec['issuer']!r}")
-    targets = spec.get("targets", [])
-    missing = set(targets) - set(Party.objects.filter(pk__in=targets).values_list("pk", flat=True))
-    if missing:
-        raise where.error("targets", f"unknown party {sorted(missing)[0]!r}")
-    measures = spec.get("measures", [])
-    unknown = set(measures) - set(MeasureType.objects.values_list("code", flat=True))
-    if unknown:
-        raise where.error("measures", f"{sorted(unknown)[0]!r} is not in the measure vocabulary")
+    if problem := unknown_problem(Party, [spec["issuer"]] if spec.get("issuer") else []):
+        raise where.error("issuer", problem)
+    targets, measures = spec.get("targets", []), spec.get("measures", [])
     values = {
         "key": spec["key"],
         "review_status": ReviewStatus.PUBLISHED,
         "name": spec["name"],
-        "issuer": issuer,
+        "issuer_id": spec.get("issuer") or None,
         "legal_basis": spec.get("legal_basis", ""),
         "reason": spec.get("reason", ""),
         **partial_date_values(spec, "started_on", where),
         **partial_date_values(spec, "ended_on", where),
     }
-    changed = assign(regime, values)
-    validate(regime, where)
+    assign(regime, values)
+    arguments = {"regime": regime, "targets": targets, "measures": measures}
+    written(where, regime_validate, **arguments)
     specs = citation_specs(spec, where)
-    known = {
-        name: values[name] for name in ("issuer", "legal_basis", "reason", "started_on", "ended_on")
-    }
+    known = {name: values[name] for name in ("legal_basis", "reason", "started_on", "ended_on")}
+    known["issuer"] = values["issuer_id"]
     citations_cover(
         known=known | {"targets": targets, "measures": measures}, specs=specs, where=where
     )
     if where.keep(regime):
         return False
-    if changed:
-        regime.save()
-    changed = sync_m2m(regime.targets, targets) or changed
-    changed = sync_m2m(regime.measures, measures) or changed
+    changed = written(where, regime_write, **arguments)
     return citations_sync(record=regime, specs=specs, where=where) or changed or created
 
 
@@ -169,6 +196,29 @@ def records_load(*, fixtures_dir: Path | None = None, seeds_dir: Path | None = N
                         "party", str(spec.get("id")), party_successors_sync(spec=spec, where=where)
                     )
     return report
+
+
+def designation_write(
+    *,
+    designation: Designation,
+    regimes: Iterable[SanctionsRegime | str] | None = None,
+    aliases: list[tuple[str, str]] | list[str] | None = None,
+) -> bool:
+    """Create or change a designation and, when given, its regimes (at least one) and
+    aliases; True when anything changed."""
+    regimes = None if regimes is None else list(regimes)
+    rules = {}
+    if regimes is not None:
+        rules["regimes"] = unknown_problem(SanctionsRegime, regimes) or (
+            None if regimes else "A designation is listed under at least one regime."
+        )
+    record_validate(designation, rules=rules)
+    changed = record_save(designation)
+    if regimes is not None:
+        changed = m2m_set(designation.regimes, regimes) or changed
+    if aliases is not None:
+        changed = designation_aliases_set(designation=designation, aliases=aliases) or changed
+    return changed
 
 
 def designation_aliases_set(*, designation, aliases: list[tuple[str, str]] | list[str]) -> bool:

@@ -10,11 +10,14 @@ from django.utils.html import format_html, format_html_join
 
 from core.admin import RegisterAdmin, RegisterForm, VersionedForm
 from sources.models import Citation, Source
+from sources.services import citation_validate, citation_write, source_validate, source_write
 
 
 class CitationForm(RegisterForm):
     """Pick a source and paste a quote: offsets are found in the source text, or the form
     says the quote is not there."""
+
+    writer, record_keyword = citation_write, "citation"
 
     class Meta:
         model = Citation
@@ -101,14 +104,12 @@ def highlighted_text(source: Source) -> str:
 
 
 class SourceForm(VersionedForm):
-    def clean_text(self):
-        text = self.cleaned_data["text"]
-        if broken := self.instance.citations_broken_by(text):
-            raise forms.ValidationError(
-                f"This text would break {len(broken)} citation(s) (ids {broken[:10]}): their quotes "
-                "would no longer be at their offsets. Fix or remove those citations first."
-            )
-        return text
+    writer, validator = source_write, source_validate
+    record_keyword, related_fields = "source", ("text",)
+
+
+class CitationAdminForm(VersionedForm):
+    writer, validator, record_keyword = citation_write, citation_validate, "citation"
 
 
 @admin.register(Source)
@@ -172,13 +173,10 @@ class SourceAdmin(RegisterAdmin):
     def cited_text(self, source):
         return highlighted_text(source) if source.pk else "—"
 
-    def save_model(self, request, obj, form, change):
-        obj.set_text(obj.text)
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Citation)
 class CitationAdmin(RegisterAdmin):
+    form = CitationAdminForm
     list_display = ["id", "content_type", "object_id", "field", "source", "stance", "short_quote"]
     list_filter = ["stance", "content_type", "source"]
     search_fields = ["quote", "note", "object_id"]

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.choices import ReviewStatus
 from core.history import edited_since_loaded
-from core.records import Where, assign, partial_date_values, take, validate
+from core.records import Where, assign, partial_date_values, take, written
+from core.services import record_delete, record_save, record_validate
 from sources.choices import Stance
-from sources.models import Citation, Source
+from sources.models import Citation, QuoteNotFound, Source, locate_quote
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,80 @@ def file_text_and_sha256(path: Path) -> tuple[str, str]:
     return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
 
 
-def citations_sync(*, record: models.Model, specs: list[CitationSpec], where: Where) -> bool:
-    """Make ``record``'s citations exactly ``specs``, validating each quote against its source.
+def source_validate(*, source: Source, text: str | None = None) -> None:
+    """Every rule a source must meet; a new ``text`` must keep every citation's quote at its
+    offsets."""
+    broken = source.citations_broken_by(text) if text is not None else []
+    record_validate(
+        source,
+        rules={
+            "text": broken
+            and f"The new text breaks {len(broken)} citation(s) (ids {broken[:10]}); fix them first."
+        },
+    )
 
-    Returns True when anything was added, changed or removed.
+
+def source_write(*, source: Source, text: str | None = None) -> bool:
+    """Create or change a source; a ``text`` typed or pasted in gets its SHA-256 computed.
+    True when anything changed."""
+    source_validate(source=source, text=text)
+    if text is not None:
+        source.set_text(text)
+    return record_save(source)
+
+
+def citation_validate(*, citation: Citation) -> None:
+    """Every rule a citation must meet: its record exists, its quote occurs verbatim in the
+    source (which sets its offsets), the field exists, and it is not cited twice."""
+    rules: dict[str, str | None] = {}
+    model = citation.content_type.model_class() if citation.content_type_id else None
+    if model is not None and citation.object_id:
+        try:
+            exists = model._default_manager.filter(pk=citation.object_id).exists()
+        except (ValueError, ValidationError):  # e.g. "abc" for a numeric id
+            exists = False
+        if not exists:
+            rules["object_id"] = f"No {model._meta.verbose_name} with id {citation.object_id!r}."
+    if citation.source_id and citation.quote:
+        try:
+            citation.start, citation.end = locate_quote(
+                citation.source.text, citation.quote, hint=citation.start
+            )
+        except QuoteNotFound as exc:
+            rules["quote"] = str(exc)
+    if not rules.get("quote") and _cited_already(citation):
+        rules["quote"] = (
+            "This quote from this source is already cited for this field of the record."
+        )
+    located = citation.start is not None and not rules.get("quote")
+    # Offsets come from the quote: when it is not found, say so once, not as missing offsets.
+    record_validate(citation, exclude=[] if located else ["start", "end"], rules=rules)
+
+
+def citation_write(*, citation: Citation) -> bool:
+    """Create or change a citation, its offsets found in the source text; True when it wrote."""
+    citation_validate(citation=citation)
+    return record_save(citation)
+
+
+def _cited_already(citation: Citation) -> bool:
+    if citation.start is None or not citation.content_type_id:
+        return False
+    same = Citation.objects.filter(
+        content_type_id=citation.content_type_id,
+        object_id=citation.object_id,
+        field=citation.field,
+        source_id=citation.source_id,
+        start=citation.start,
+        end=citation.end,
+        stance=citation.stance,
+    )
+    return same.exclude(pk=citation.pk).exists() if citation.pk else same.exists()
+
+
+def citations_sync(*, record: models.Model, specs: list[CitationSpec], where: Where) -> bool:
+    """Make ``record``'s citations exactly ``specs`` (the loader's), each written through
+    citation_write. Returns True when anything was added, changed or removed.
     """
     content_type = ContentType.objects.get_for_model(record, for_concrete_model=False)
     existing = {
@@ -60,24 +132,25 @@ def citations_sync(*, record: models.Model, specs: list[CitationSpec], where: Wh
             stance=spec.stance,
             note=spec.note,
         )
-        validate(citation, here, exclude=["start", "end"], validate_unique=False)
+        try:
+            citation.start, citation.end = locate_quote(source.text, spec.quote)
+        except QuoteNotFound as exc:
+            raise here.error("quote", str(exc)) from None
         key = (citation.source_id, citation.field, citation.start, citation.end, citation.stance)
         if key in seen:
             raise here.error("quote", "the same quote is cited twice for this field")
         seen.add(key)
         current = existing.pop(key, None)
         if current is None:
-            citation.save()
-            changed = True
+            changed = written(here, citation_write, citation=citation) or changed
         elif (current.note != citation.note or current.quote != citation.quote) and not here.keep(
             current
         ):
             current.note, current.quote = citation.note, citation.quote
-            current.save(update_fields=["note", "quote", "updated_at"])
-            changed = True
+            changed = written(here, citation_write, citation=current) or changed
     for stale in existing.values():
         if not edited_since_loaded(stale):  # a curator's own citation stays
-            stale.delete()
+            record_delete(record=stale)
             changed = True
     return changed
 
@@ -137,7 +210,7 @@ def source_upsert(*, spec: dict, where: Where, seeds_dir: Path) -> bool:
         )
     source = Source.objects.filter(pk=spec["id"]).first() or Source(pk=spec["id"])
     created = source._state.adding
-    changed = assign(
+    assign(
         source,
         {
             "kind": spec["kind"],
@@ -151,7 +224,7 @@ def source_upsert(*, spec: dict, where: Where, seeds_dir: Path) -> bool:
             **partial_date_values(spec, "published_on", where),
         },
     )
-    validate(source, where)
+    written(where, source_validate, source=source)
     specs = citation_specs(spec, where)
     citations_cover(
         known={"publisher": source.publisher, "published_on": source.published_on},
@@ -160,8 +233,7 @@ def source_upsert(*, spec: dict, where: Where, seeds_dir: Path) -> bool:
     )
     if where.keep(source):
         return False
-    if changed:
-        source.save()
+    changed = written(where, source_write, source=source)
     return citations_sync(record=source, specs=specs, where=where) or changed or created
 
 

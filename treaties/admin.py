@@ -2,10 +2,23 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from core.admin import ReadOnlyAdmin, RegisterAdmin, RegisterInlineMixin, VersionedForm
+from core.admin import (
+    ReadOnlyAdmin,
+    RegisterAdmin,
+    RegisterForm,
+    RegisterInlineMixin,
+    VersionedForm,
+)
 from sources.admin import CitationInline
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
-from treaties.services import self_reference_problem, succession_problem
+from treaties.services import (
+    participation_write,
+    party_validate,
+    party_write,
+    provision_write,
+    treaty_validate,
+    treaty_write,
+)
 
 
 def partial(field: str, label: str | None = None):
@@ -20,34 +33,29 @@ def partial(field: str, label: str | None = None):
 
 
 class PartyForm(VersionedForm):
-    def clean_successors(self):
-        successors = self.cleaned_data["successors"]
-        problem = succession_problem(
-            party_id=self.instance.pk or self.data.get("id"),
-            successor_ids=[p.pk for p in successors],
-        )
-        if problem:
-            raise forms.ValidationError(problem)
-        return successors
+    writer, validator = party_write, party_validate
+    record_keyword, related_fields = "party", ("successors",)
 
 
 class TreatyForm(VersionedForm):
-    def _self_reference(self, relation: str, verb: str):
-        linked = self.cleaned_data[relation]
-        problem = self_reference_problem(
-            record_id=self.instance.pk or self.data.get("id"),
-            linked_ids=[t.pk for t in linked],
-            relation=verb,
-        )
-        if problem:
-            raise forms.ValidationError(problem)
-        return linked
+    writer, validator = treaty_write, treaty_validate
+    record_keyword, related_fields = "treaty", ("replaces", "amends")
 
-    def clean_replaces(self):
-        return self._self_reference("replaces", "replace")
 
-    def clean_amends(self):
-        return self._self_reference("amends", "amend")
+class ParticipationForm(RegisterForm):
+    writer, record_keyword = participation_write, "participation"
+
+
+class ParticipationAdminForm(VersionedForm):
+    writer, record_keyword = participation_write, "participation"
+
+
+class ProvisionForm(RegisterForm):
+    writer, record_keyword, related_fields = provision_write, "provision", ("obligations",)
+
+
+class ProvisionAdminForm(VersionedForm):
+    writer, record_keyword, related_fields = provision_write, "provision", ("obligations",)
 
 
 @admin.register(Party)
@@ -69,6 +77,7 @@ class ObligationTypeAdmin(ReadOnlyAdmin):
 
 class ParticipationInline(RegisterInlineMixin, admin.TabularInline):
     model = Participation
+    form = ParticipationForm
     extra = 0
     autocomplete_fields = ["party"]
     show_change_link = True  # its citations are edited on its own page
@@ -85,6 +94,7 @@ class ParticipationInline(RegisterInlineMixin, admin.TabularInline):
 
 class ProvisionInline(admin.StackedInline):
     model = Provision
+    form = ProvisionForm
     extra = 0
     show_change_link = True
     fields = ["label", "summary", "obligations", "automatic"]
@@ -106,6 +116,7 @@ class TreatyAdmin(RegisterAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(RegisterAdmin):
+    form = ParticipationAdminForm
     list_display = ["treaty", "party", "signatory_name", "consent_type"]
     list_filter = ["consent_type"]
     search_fields = ["treaty__title", "party__name", "signatory_name"]
@@ -115,6 +126,7 @@ class ParticipationAdmin(RegisterAdmin):
 
 @admin.register(Provision)
 class ProvisionAdmin(RegisterAdmin):
+    form = ProvisionAdminForm
     list_display = ["treaty", "label", "automatic"]
     list_filter = ["obligations", "automatic"]
     search_fields = ["treaty__title", "label", "summary"]

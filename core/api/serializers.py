@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.partial_dates import PartialDate, PartialDateError
+from core.services import problems_of
 
 PARTIAL_DATE_SCHEMA = {
     "type": "string",
@@ -74,9 +76,18 @@ class TextOrNullField(serializers.CharField):
         return super().validate_empty_values(data)
 
 
-class ValidatedModelSerializer(serializers.ModelSerializer):
-    """A write serializer that runs the model's full_clean, so the API enforces exactly the
-    rules the admin does. Many-to-many and nested values are applied by the caller."""
+class RecordWriteSerializer(serializers.ModelSerializer):
+    """Input for a record, written through the record's one write service, so the API
+    enforces exactly the rules the admin, the loader and the importers do.
+
+    Subclasses implement ``write(instance, **related)`` (calling the service) and name in
+    ``related_fields`` the inputs passed to it (links, nested parts) rather than set on the
+    record. The service's problems become a 400 naming each field.
+    """
+
+    related_fields: tuple[str, ...] = ()
+    # Service field names that the API calls differently.
+    renamed_fields: dict[str, str] = {}
 
     def validate_id(self, value):
         if self.instance is not None and value != self.instance.pk:
@@ -85,42 +96,28 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
             )
         return value
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        model = self.Meta.model
-        instance = model() if self.instance is None else model.objects.get(pk=self.instance.pk)
-        concrete = {field.name for field in model._meta.concrete_fields}
-        for name, value in attrs.items():
-            if name in concrete:
-                setattr(instance, name, value)
+    def write(self, instance, **related) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must say which service writes it")
+
+    def create(self, validated_data):
+        return self._write(self.Meta.model(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._write(instance, validated_data)
+
+    def _write(self, instance, data: dict):
+        related = {name: data.pop(name) for name in self.related_fields if name in data}
+        for name, value in data.items():
+            setattr(instance, name, value)
         try:
-            instance.full_clean(exclude=[f.name for f in model._meta.many_to_many])
+            self.write(instance, **related)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(_field_errors(exc)) from None
-        return attrs
+            raise serializers.ValidationError(self._errors_of(exc)) from None
+        return instance
 
-
-class NestedValidatedSerializer(serializers.ModelSerializer):
-    """A nested item (e.g. a treaty's participation) checked with its model's full_clean,
-    leaving out the parent link and many-to-many values the parent sets."""
-
-    parent_field = "treaty"
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        model = self.Meta.model
-        m2m = {f.name for f in model._meta.many_to_many}
-        instance = model(**{k: v for k, v in attrs.items() if k not in m2m})
-        try:
-            instance.full_clean(exclude=[self.parent_field, *m2m], validate_unique=False)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(_field_errors(exc)) from None
-        return attrs
-
-
-def _field_errors(exc: DjangoValidationError) -> dict:
-    errors: dict[str, list[str]] = {}
-    for field, messages in exc.message_dict.items():
-        key = "non_field_errors" if field == "__all__" else field.removesuffix("_precision")
-        errors.setdefault(key, []).extend(messages)
-    return errors
+    def _errors_of(self, exc: DjangoValidationError) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        for name, messages in problems_of(exc).items():
+            key = "non_field_errors" if name == NON_FIELD_ERRORS else name
+            errors.setdefault(self.renamed_fields.get(key, key), []).extend(messages)
+        return errors

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db import IntegrityError, transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -26,7 +27,7 @@ from core.api.filters import StrictOrderingFilter
 from core.api.history import VersionSerializer, versions
 from core.choices import ReviewStatus
 from core.history import change_reason
-from core.references import blocking_records, describe
+from core.services import RecordReferenced, record_delete
 
 CHANGE_REASON_HEADER = "X-Change-Reason"
 
@@ -143,7 +144,7 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic(), change_reason(self._reason()):
+        with self._write_transaction():
             instance = serializer.save()
         data = self._represent(instance.pk)
         return Response(
@@ -152,7 +153,7 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
-        with transaction.atomic(), change_reason(self._reason()):
+        with self._write_transaction():
             instance = self.get_object()
             self._check_if_match(instance)
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
@@ -162,23 +163,27 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
         return Response(data, headers={"ETag": representation_etag(data)})
 
     def destroy(self, request, *args, **kwargs):
-        with transaction.atomic(), change_reason(self._reason()):
+        with self._write_transaction():
             instance = self.get_object()
             self._check_if_match(instance)
-            if blockers := blocking_records(instance):
-                raise Conflict(_conflict_detail(instance, blockers))
             try:
-                with transaction.atomic():
-                    instance.delete()
-            except (ProtectedError, RestrictedError) as exc:
-                blockers = getattr(exc, "protected_objects", None) or exc.restricted_objects
-                raise Conflict(_conflict_detail(instance, list(blockers))) from None
+                record_delete(record=instance)
+            except RecordReferenced as exc:
+                raise Conflict(str(exc)) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-
-def _conflict_detail(instance, blockers) -> str:
-    name = instance._meta.verbose_name.capitalize()
-    return f"{name} '{instance}' is referenced by {describe(blockers)}; nothing was deleted."
+    @contextmanager
+    def _write_transaction(self) -> Iterator[None]:
+        """One write: atomic, with the change reason; a concurrent writer that slipped past
+        validation (a uniqueness race) is answered 409, never a database error."""
+        try:
+            with transaction.atomic(), change_reason(self._reason()):
+                yield
+        except IntegrityError:
+            raise Conflict(
+                "A concurrent change conflicts with this one; nothing was written. "
+                "Read the record again and retry."
+            ) from None
 
 
 def write_schema(summary_noun: str, tag: str) -> dict:

@@ -1,17 +1,16 @@
 """Input for creating and changing regimes and designations (responses use serializers.py)."""
 
-from django.db import transaction
 from rest_framework import serializers
 
-from core.api.serializers import PartialDateField, TextOrNullField, ValidatedModelSerializer
+from core.api.serializers import PartialDateField, RecordWriteSerializer, TextOrNullField
 from core.choices import ReviewStatus
 from sanctions.models import Designation, MeasureType, SanctionsRegime
-from sanctions.services import designation_aliases_set
+from sanctions.services import designation_write, regime_write
 from sources.models import Source
 from treaties.models import Party
 
 
-class RegimeWriteSerializer(ValidatedModelSerializer):
+class RegimeWriteSerializer(RecordWriteSerializer):
     """A sanctions regime as a curator writes it."""
 
     issuer = serializers.PrimaryKeyRelatedField(
@@ -63,8 +62,13 @@ class RegimeWriteSerializer(ValidatedModelSerializer):
             "id": {"help_text": "Stable identifier (slug); cannot change once created."}
         }
 
+    related_fields = ("targets", "measures")
 
-class DesignationWriteSerializer(ValidatedModelSerializer):
+    def write(self, instance, **related) -> None:
+        regime_write(regime=instance, **related)
+
+
+class DesignationWriteSerializer(RecordWriteSerializer):
     """A designation as a curator writes it."""
 
     aliases = serializers.ListField(
@@ -136,10 +140,7 @@ class DesignationWriteSerializer(ValidatedModelSerializer):
             "id": {"help_text": "Stable identifier (slug); cannot change once created."}
         }
 
-    @transaction.atomic
-    def save(self, **kwargs):
-        aliases = self.validated_data.pop("aliases", None)
-        designation = super().save(**kwargs)
-        if aliases is not None:
-            designation_aliases_set(designation=designation, aliases=aliases)
-        return designation
+    related_fields = ("regimes", "aliases")
+
+    def write(self, instance, **related) -> None:
+        designation_write(designation=instance, **related)

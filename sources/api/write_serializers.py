@@ -4,14 +4,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from core.api.serializers import PartialDateField, TextOrNullField, ValidatedModelSerializer
+from core.api.serializers import PartialDateField, RecordWriteSerializer, TextOrNullField
 from core.choices import ReviewStatus
 from sources.api.serializers import CITABLE
 from sources.choices import Stance
 from sources.models import Citation, Source
+from sources.services import citation_write, source_write
 
 
-class SourceWriteSerializer(ValidatedModelSerializer):
+class SourceWriteSerializer(RecordWriteSerializer):
     """A source as a curator writes it; its sha256 is computed from the text."""
 
     publisher = TextOrNullField(read_only=False, required=False, help_text="Who published it.")
@@ -42,25 +43,13 @@ class SourceWriteSerializer(ValidatedModelSerializer):
             "id": {"help_text": "Stable identifier (slug); cannot change once created."}
         }
 
-    def validate(self, attrs):
-        if "text" in attrs:
-            probe = self.instance or Source()
-            if broken := probe.citations_broken_by(attrs["text"]):
-                raise serializers.ValidationError(
-                    {
-                        "text": [
-                            f"The new text breaks {len(broken)} citation(s) (ids {broken[:10]}); fix them first."
-                        ]
-                    },
-                    code="invalid",
-                )
-            probe = Source()
-            probe.set_text(attrs["text"])
-            attrs["sha256"] = probe.sha256
-        return super().validate(attrs)
+    related_fields = ("text",)
+
+    def write(self, instance, **related) -> None:
+        source_write(source=instance, **related)
 
 
-class CitationWriteSerializer(serializers.ModelSerializer):
+class CitationWriteSerializer(RecordWriteSerializer):
     """A citation as a curator writes it: pick the record, the field and the source, paste the
     quote. Offsets are found in the source text; a quote that is not there is refused."""
 
@@ -85,38 +74,22 @@ class CitationWriteSerializer(serializers.ModelSerializer):
         model = Citation
         fields = ["record_type", "record_id", "field", "source", "quote", "stance", "note"]
 
+    renamed_fields = {"object_id": "record_id", "content_type": "record_type"}
+
     def validate(self, attrs):
-        citation = (
-            Citation() if self.instance is None else Citation.objects.get(pk=self.instance.pk)
-        )
         record_type = attrs.pop("record_type", None)
         record_id = attrs.pop("record_id", None)
         if self.instance is None or record_type or record_id:
-            current_type = next(
-                (
-                    n
-                    for n, t in CITABLE.items()
-                    if citation.content_type_id and t == citation.content_type.natural_key()
-                ),
-                None,
+            current = self.instance.content_type.natural_key() if self.instance else None
+            current_type = next((n for n, t in CITABLE.items() if t == current), None)
+            attrs["content_type"], attrs["object_id"] = self._record(
+                record_type or current_type,
+                record_id or (self.instance.object_id if self.instance else None),
             )
-            citation.content_type, citation.object_id = self._record(
-                record_type or current_type, record_id or citation.object_id
-            )
-        for name, value in attrs.items():
-            setattr(citation, name, value)
-        try:
-            # The model finds the quote in the source text and sets the offsets, or says it is not there.
-            citation.full_clean(exclude=["start", "end"])
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from None
-        return {
-            **attrs,
-            "content_type": citation.content_type,
-            "object_id": citation.object_id,
-            "start": citation.start,
-            "end": citation.end,
-        }
+        return attrs
+
+    def write(self, instance, **related) -> None:
+        citation_write(citation=instance)
 
     def _record(self, record_type: str, record_id: str):
         app_label, model_name = CITABLE[record_type]

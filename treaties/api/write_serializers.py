@@ -1,25 +1,14 @@
 """Input for creating and changing parties and treaties (responses use serializers.py)."""
 
-from django.db import transaction
 from rest_framework import serializers
 
-from core.api.serializers import (
-    NestedValidatedSerializer,
-    PartialDateField,
-    TextOrNullField,
-    ValidatedModelSerializer,
-)
+from core.api.serializers import PartialDateField, RecordWriteSerializer, TextOrNullField
 from core.choices import ReviewStatus
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
-from treaties.services import (
-    participations_replace,
-    provisions_replace,
-    self_reference_problem,
-    succession_problem,
-)
+from treaties.services import party_write, treaty_write
 
 
-class PartyWriteSerializer(ValidatedModelSerializer):
+class PartyWriteSerializer(RecordWriteSerializer):
     """A party as a curator writes it."""
 
     iso_alpha2 = serializers.CharField(
@@ -52,11 +41,10 @@ class PartyWriteSerializer(ValidatedModelSerializer):
         help_text="draft (default for new records) or published.",
     )
 
-    def validate_successors(self, value):
-        party_id = self.instance.pk if self.instance else self.initial_data.get("id")
-        if problem := succession_problem(party_id=party_id, successor_ids=[p.pk for p in value]):
-            raise serializers.ValidationError(problem, code="invalid")
-        return value
+    related_fields = ("successors",)
+
+    def write(self, instance, **related) -> None:
+        party_write(party=instance, **related)
 
     class Meta:
         model = Party
@@ -76,7 +64,7 @@ class PartyWriteSerializer(ValidatedModelSerializer):
         }
 
 
-class ParticipationWriteSerializer(NestedValidatedSerializer):
+class ParticipationWriteSerializer(serializers.ModelSerializer):
     """A party's part in the treaty."""
 
     party = serializers.PrimaryKeyRelatedField(
@@ -114,7 +102,7 @@ class ParticipationWriteSerializer(NestedValidatedSerializer):
         ]
 
 
-class ProvisionWriteSerializer(NestedValidatedSerializer):
+class ProvisionWriteSerializer(serializers.ModelSerializer):
     """An article or clause."""
 
     obligations = serializers.SlugRelatedField(
@@ -130,7 +118,7 @@ class ProvisionWriteSerializer(NestedValidatedSerializer):
         fields = ["label", "summary", "obligations", "automatic"]
 
 
-class TreatyWriteSerializer(ValidatedModelSerializer):
+class TreatyWriteSerializer(RecordWriteSerializer):
     """A treaty with its participations and provisions, as a curator writes it.
 
     ``participations`` and ``provisions``, when given, replace the current lists (matched by
@@ -197,41 +185,7 @@ class TreatyWriteSerializer(ValidatedModelSerializer):
             "id": {"help_text": "Stable identifier (slug); cannot change once created."}
         }
 
-    def _self_reference(self, value, relation: str):
-        record_id = self.instance.pk if self.instance else self.initial_data.get("id")
-        if problem := self_reference_problem(
-            record_id=record_id, linked_ids=[t.pk for t in value], relation=relation
-        ):
-            raise serializers.ValidationError(problem, code="invalid")
-        return value
+    related_fields = ("replaces", "amends", "participations", "provisions")
 
-    def validate_replaces(self, value):
-        return self._self_reference(value, "replace")
-
-    def validate_amends(self, value):
-        return self._self_reference(value, "amend")
-
-    def validate_participations(self, value):
-        parties = [item["party"].pk for item in value]
-        if len(parties) != len(set(parties)):
-            raise serializers.ValidationError("A party can take part only once.", code="invalid")
-        return value
-
-    def validate_provisions(self, value):
-        labels = [item["label"] for item in value]
-        if len(labels) != len(set(labels)):
-            raise serializers.ValidationError(
-                "Provision labels must be unique within a treaty.", code="invalid"
-            )
-        return value
-
-    @transaction.atomic
-    def save(self, **kwargs):
-        participations = self.validated_data.pop("participations", None)
-        provisions = self.validated_data.pop("provisions", None)
-        treaty = super().save(**kwargs)
-        if participations is not None:
-            participations_replace(treaty=treaty, items=participations)
-        if provisions is not None:
-            provisions_replace(treaty=treaty, items=provisions)
-        return treaty
+    def write(self, instance, **related) -> None:
+        treaty_write(treaty=instance, **related)
