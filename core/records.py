@@ -109,27 +109,6 @@ def assign(instance: models.Model, values: dict[str, Any]) -> bool:
     return changed
 
 
-def validate(instance: models.Model, where: Where, **kwargs: Any) -> None:
-    """full_clean, turning the first ValidationError into a RecordError naming its field."""
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise where.error(
-            None if field == NON_FIELD_ERRORS else field, " ".join(messages)
-        ) from None
-
-
-def sync_m2m(manager: Any, wanted_ids: Iterable[str]) -> bool:
-    """Make a many-to-many relation hold exactly ``wanted_ids``; True when it changed."""
-    wanted = set(wanted_ids)
-    current = {str(pk) for pk in manager.values_list("pk", flat=True)}
-    if wanted == current:
-        return False
-    manager.set(sorted(wanted))
-    return True
-
-
 def written(
     where: Where,
     write: Callable[..., bool],

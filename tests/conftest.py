@@ -1,9 +1,30 @@
 """Fixtures shared by every test folder."""
 
+import shutil
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from rest_framework.test import APIClient
 
 
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def fixture_copy(tmp_path: Path):
+    """A writable copy of fixtures/ and seeds/; returns (fixtures_dir, seeds_dir, edit)."""
+    fixtures = tmp_path / "fixtures"
+    seeds = tmp_path / "seeds"
+    shutil.copytree(settings.FIXTURES_DIR, fixtures)
+    shutil.copytree(settings.SEEDS_DIR, seeds)
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = fixtures / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"test setup: {old!r} not in {name}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return fixtures, seeds, edit

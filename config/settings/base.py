@@ -159,6 +159,9 @@ LOGGING = {
     },
 }
 
+# Change reasons (X-Change-Reason, the admin's reason box, import notes) are free text.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Where the seed articles live; fixtures cite them by file name.
 SEEDS_DIR = BASE_DIR / "seeds"
 FIXTURES_DIR = BASE_DIR / "fixtures"

@@ -30,6 +30,7 @@ from core.history import change_reason
 from core.services import RecordReferenced, record_delete
 
 CHANGE_REASON_HEADER = "X-Change-Reason"
+MAX_REASON_LENGTH = 500
 
 INCLUDE_DRAFTS = OpenApiParameter(
     "include_drafts",
@@ -47,7 +48,7 @@ CHANGE_REASON = OpenApiParameter(
     CHANGE_REASON_HEADER,
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="Why the change is made; kept in the record's history.",
+    description="Why the change is made (at most 500 characters); kept in the record's history.",
 )
 
 
@@ -124,6 +125,11 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
 
     def _reason(self) -> str:
         given = self.request.headers.get(CHANGE_REASON_HEADER, "").strip()
+        if len(given) > MAX_REASON_LENGTH:
+            raise ValidationError(
+                {CHANGE_REASON_HEADER: [f"At most {MAX_REASON_LENGTH} characters."]},
+                code="max_length",
+            )
         return given or f"{self.action.replace('_', ' ')} through the API"
 
     def _represent(self, pk) -> dict:
