@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -76,7 +77,53 @@ class TextOrNullField(serializers.CharField):
         return super().validate_empty_values(data)
 
 
-class RecordWriteSerializer(serializers.ModelSerializer):
+class ChoiceOrNullField(serializers.ChoiceField):
+    """An optional choice: unknown arrives and renders as null, stored as "" (blank)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+    def validate_empty_values(self, data):
+        if data is None and not self.read_only:
+            return (True, "")
+        return super().validate_empty_values(data)
+
+
+class ModelDerivedFieldsMixin:
+    """Fields built from the model, declared once there: a partial date (with its
+    ``_precision`` twin) becomes one PartialDateField; optional text is null when unknown;
+    an optional choice is an enum or null. Labels and help text come from the model field."""
+
+    def build_standard_field(self, field_name, model_field):
+        model = self.Meta.model
+        common = {"required": False, "help_text": model_field.help_text or None}
+        if field_name in getattr(model, "partial_dates", ()):
+            return PartialDateField, {**common, "read_only": False}
+        if model_field.blank and model_field.choices and not model_field.primary_key:
+            choices = [(value, label) for value, label in model_field.choices if value]
+            return ChoiceOrNullField, {**common, "choices": choices}
+        if isinstance(model_field, models.JSONField) and model_field.default is list:
+            child = serializers.CharField(max_length=500)
+            return serializers.ListField, {**common, "child": child}
+        text = isinstance(model_field, (models.CharField, models.TextField))
+        if model_field.blank and not model_field.null and text:
+            kwargs = {**common, "read_only": False}
+            if model_field.max_length:
+                kwargs["max_length"] = model_field.max_length
+            return TextOrNullField, kwargs
+        return super().build_standard_field(field_name, model_field)
+
+
+class PartWriteSerializer(ModelDerivedFieldsMixin, serializers.ModelSerializer):
+    """A nested part of a record (e.g. a treaty's participation), validated by the record's
+    write service together with the record."""
+
+
+class RecordWriteSerializer(ModelDerivedFieldsMixin, serializers.ModelSerializer):
     """Input for a record, written through the record's one write service, so the API
     enforces exactly the rules the admin, the loader and the importers do.
 
@@ -88,6 +135,12 @@ class RecordWriteSerializer(serializers.ModelSerializer):
     related_fields: tuple[str, ...] = ()
     # Service field names that the API calls differently.
     renamed_fields: dict[str, str] = {}
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        id_kwargs = extra.setdefault("id", {})
+        id_kwargs.setdefault("help_text", "Stable identifier (slug); cannot change once created.")
+        return extra
 
     def validate_id(self, value):
         if self.instance is not None and value != self.instance.pk:

@@ -2,46 +2,15 @@
 
 from rest_framework import serializers
 
-from core.api.serializers import PartialDateField, RecordWriteSerializer, TextOrNullField
-from core.choices import ReviewStatus
-from sanctions.models import Designation, MeasureType, SanctionsRegime
+from core.api.serializers import RecordWriteSerializer
+from sanctions.models import Designation, SanctionsRegime
 from sanctions.services import designation_write, regime_write
-from sources.models import Source
-from treaties.models import Party
 
 
 class RegimeWriteSerializer(RecordWriteSerializer):
     """A sanctions regime as a curator writes it."""
 
-    issuer = serializers.PrimaryKeyRelatedField(
-        queryset=Party.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text="Issuer's party id; null when unknown.",
-    )
-    targets = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Party.objects.all(), help_text="Target party ids."
-    )
-    legal_basis = TextOrNullField(
-        read_only=False, required=False, help_text="Instrument it rests on."
-    )
-    reason = TextOrNullField(read_only=False, required=False, help_text="Why it was imposed.")
-    started_on = PartialDateField(
-        read_only=False, required=False, help_text="When it began (partial)."
-    )
-    ended_on = PartialDateField(
-        read_only=False, required=False, help_text="When it ended (partial)."
-    )
-    measures = serializers.SlugRelatedField(
-        slug_field="code",
-        many=True,
-        required=False,
-        queryset=MeasureType.objects.all(),
-        help_text="Measure codes.",
-    )
-    review_status = serializers.ChoiceField(
-        choices=ReviewStatus.choices, required=False, help_text="draft or published."
-    )
+    related_fields = ("targets", "measures")
 
     class Meta:
         model = SanctionsRegime
@@ -58,11 +27,6 @@ class RegimeWriteSerializer(RecordWriteSerializer):
             "measures",
             "review_status",
         ]
-        extra_kwargs = {
-            "id": {"help_text": "Stable identifier (slug); cannot change once created."}
-        }
-
-    related_fields = ("targets", "measures")
 
     def write(self, instance, **related) -> None:
         regime_write(regime=instance, **related)
@@ -76,46 +40,14 @@ class DesignationWriteSerializer(RecordWriteSerializer):
         required=False,
         help_text="Other names (replaces the list).",
     )
-    reference_number = TextOrNullField(
-        read_only=False, required=False, help_text="Reference number as the list gives it."
-    )
-    list_record_id = TextOrNullField(
-        read_only=False, required=False, help_text="The list's own id."
-    )
     regimes = serializers.PrimaryKeyRelatedField(
         many=True,
         allow_empty=False,
         queryset=SanctionsRegime.objects.all(),
         help_text="Regime ids (at least one).",
     )
-    listed_on = PartialDateField(
-        read_only=False, required=False, help_text="When it was listed (partial)."
-    )
-    delisted_on = PartialDateField(
-        read_only=False, required=False, help_text="When it was delisted (partial)."
-    )
-    delisting_reason = TextOrNullField(
-        read_only=False, required=False, help_text="Why it was delisted."
-    )
-    nationality = serializers.PrimaryKeyRelatedField(
-        queryset=Party.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text="Nationality party id.",
-    )
-    dates_of_birth = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Partial ISO dates."
-    )
-    remarks = TextOrNullField(read_only=False, required=False, help_text="Remarks.")
-    source = serializers.PrimaryKeyRelatedField(
-        queryset=Source.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text="Id of the list file's source.",
-    )
-    review_status = serializers.ChoiceField(
-        choices=ReviewStatus.choices, required=False, help_text="draft or published."
-    )
+
+    related_fields = ("regimes", "aliases")
 
     class Meta:
         model = Designation
@@ -136,11 +68,6 @@ class DesignationWriteSerializer(RecordWriteSerializer):
             "source",
             "review_status",
         ]
-        extra_kwargs = {
-            "id": {"help_text": "Stable identifier (slug); cannot change once created."}
-        }
-
-    related_fields = ("regimes", "aliases")
 
     def write(self, instance, **related) -> None:
         designation_write(designation=instance, **related)

@@ -4,10 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from core.api.serializers import PartialDateField, RecordWriteSerializer, TextOrNullField
-from core.choices import ReviewStatus
+from core.api.serializers import RecordWriteSerializer
 from sources.api.serializers import CITABLE
-from sources.choices import Stance
 from sources.models import Citation, Source
 from sources.services import citation_write, source_write
 
@@ -15,17 +13,7 @@ from sources.services import citation_write, source_write
 class SourceWriteSerializer(RecordWriteSerializer):
     """A source as a curator writes it; its sha256 is computed from the text."""
 
-    publisher = TextOrNullField(read_only=False, required=False, help_text="Who published it.")
-    published_on = PartialDateField(
-        read_only=False, required=False, help_text="Publication date (partial)."
-    )
-    url = TextOrNullField(read_only=False, required=False, help_text="Where it is published.")
-    text = serializers.CharField(
-        help_text="The full text; citation offsets index into it.", trim_whitespace=False
-    )
-    review_status = serializers.ChoiceField(
-        choices=ReviewStatus.choices, required=False, help_text="draft or published."
-    )
+    related_fields = ("text",)
 
     class Meta:
         model = Source
@@ -40,10 +28,8 @@ class SourceWriteSerializer(RecordWriteSerializer):
             "review_status",
         ]
         extra_kwargs = {
-            "id": {"help_text": "Stable identifier (slug); cannot change once created."}
+            "text": {"trim_whitespace": False},  # citation offsets index into it as given
         }
-
-    related_fields = ("text",)
 
     def write(self, instance, **related) -> None:
         source_write(source=instance, **related)
@@ -57,12 +43,6 @@ class CitationWriteSerializer(RecordWriteSerializer):
         choices=sorted(CITABLE), help_text="The kind of record cited for."
     )
     record_id = serializers.CharField(max_length=100, help_text="The record's id.")
-    source = serializers.PrimaryKeyRelatedField(
-        queryset=Source.objects.all(), help_text="The source's id."
-    )
-    stance = serializers.ChoiceField(
-        choices=Stance.choices, default=Stance.SUPPORTS, help_text="supports or disputes."
-    )
     note = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -1,50 +1,18 @@
-"""Input for creating and changing parties and treaties (responses use serializers.py)."""
+"""Input for creating and changing parties and treaties (responses use serializers.py).
 
-from rest_framework import serializers
+Fields, their help text and their null handling come from the models; each serializer names
+its fields and the service that writes the record.
+"""
 
-from core.api.serializers import PartialDateField, RecordWriteSerializer, TextOrNullField
-from core.choices import ReviewStatus
-from treaties.models import ObligationType, Participation, Party, Provision, Treaty
+from core.api.serializers import PartWriteSerializer, RecordWriteSerializer
+from treaties.models import Participation, Party, Provision, Treaty
 from treaties.services import party_write, treaty_write
 
 
 class PartyWriteSerializer(RecordWriteSerializer):
     """A party as a curator writes it."""
 
-    iso_alpha2 = serializers.CharField(
-        max_length=2,
-        allow_null=True,
-        required=False,
-        help_text="ISO 3166 alpha-2 (or 3166-3 for former states).",
-    )
-    iso_alpha3 = serializers.CharField(
-        max_length=3,
-        allow_null=True,
-        required=False,
-        help_text="ISO 3166 alpha-3 (or 3166-3 for former states).",
-    )
-    wikidata_qid = TextOrNullField(
-        read_only=False, required=False, help_text="Wikidata item id, e.g. 'Q423'."
-    )
-    aliases = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Other names."
-    )
-    successors = serializers.PrimaryKeyRelatedField(
-        many=True,
-        required=False,
-        queryset=Party.objects.all(),
-        help_text="Ids of parties that succeeded this one.",
-    )
-    review_status = serializers.ChoiceField(
-        choices=ReviewStatus.choices,
-        required=False,
-        help_text="draft (default for new records) or published.",
-    )
-
     related_fields = ("successors",)
-
-    def write(self, instance, **related) -> None:
-        party_write(party=instance, **related)
 
     class Meta:
         model = Party
@@ -59,35 +27,13 @@ class PartyWriteSerializer(RecordWriteSerializer):
             "successors",
             "review_status",
         ]
-        extra_kwargs = {
-            "id": {"help_text": "Stable identifier (slug); cannot change once created."}
-        }
+
+    def write(self, instance, **related) -> None:
+        party_write(party=instance, **related)
 
 
-class ParticipationWriteSerializer(serializers.ModelSerializer):
+class ParticipationWriteSerializer(PartWriteSerializer):
     """A party's part in the treaty."""
-
-    party = serializers.PrimaryKeyRelatedField(
-        queryset=Party.objects.all(), help_text="The party's id."
-    )
-    signed_on = PartialDateField(
-        read_only=False, required=False, help_text="When the party signed (partial date)."
-    )
-    signatory_name = TextOrNullField(read_only=False, required=False, help_text="Who signed.")
-    signatory_office = TextOrNullField(
-        read_only=False, required=False, help_text="The signatory's office."
-    )
-    consent_type = TextOrNullField(
-        read_only=False,
-        required=False,
-        help_text="ratification, accession, acceptance, approval or succession.",
-    )
-    consented_on = PartialDateField(
-        read_only=False, required=False, help_text="When consent took effect."
-    )
-    withdrew_on = PartialDateField(
-        read_only=False, required=False, help_text="When withdrawal took effect."
-    )
 
     class Meta:
         model = Participation
@@ -102,16 +48,8 @@ class ParticipationWriteSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProvisionWriteSerializer(serializers.ModelSerializer):
+class ProvisionWriteSerializer(PartWriteSerializer):
     """An article or clause."""
-
-    obligations = serializers.SlugRelatedField(
-        slug_field="code",
-        many=True,
-        required=False,
-        queryset=ObligationType.objects.all(),
-        help_text="Obligation codes.",
-    )
 
     class Meta:
         model = Provision
@@ -125,42 +63,14 @@ class TreatyWriteSerializer(RecordWriteSerializer):
     party and by label, so that existing ones keep their citations).
     """
 
-    aliases = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Other names."
-    )
-    summary = TextOrNullField(read_only=False, required=False, help_text="What the treaty does.")
-    signed_on = PartialDateField(
-        read_only=False, required=False, help_text="Date of signature (partial)."
-    )
-    signed_at = TextOrNullField(read_only=False, required=False, help_text="Place of signature.")
-    entered_into_force_on = PartialDateField(
-        read_only=False, required=False, help_text="Entry into force (partial)."
-    )
-    ended_on = PartialDateField(read_only=False, required=False, help_text="End (partial).")
-    end_cause = TextOrNullField(
-        read_only=False, required=False, help_text="termination, expiry, withdrawal or replacement."
-    )
-    replaces = serializers.PrimaryKeyRelatedField(
-        many=True,
-        required=False,
-        queryset=Treaty.objects.all(),
-        help_text="Ids of treaties this one replaces.",
-    )
-    amends = serializers.PrimaryKeyRelatedField(
-        many=True,
-        required=False,
-        queryset=Treaty.objects.all(),
-        help_text="Ids of treaties this one amends.",
-    )
     participations = ParticipationWriteSerializer(
         many=True, required=False, help_text="The parties (replaces the list)."
     )
     provisions = ProvisionWriteSerializer(
         many=True, required=False, help_text="The provisions (replaces the list)."
     )
-    review_status = serializers.ChoiceField(
-        choices=ReviewStatus.choices, required=False, help_text="draft or published."
-    )
+
+    related_fields = ("replaces", "amends", "participations", "provisions")
 
     class Meta:
         model = Treaty
@@ -181,11 +91,6 @@ class TreatyWriteSerializer(RecordWriteSerializer):
             "provisions",
             "review_status",
         ]
-        extra_kwargs = {
-            "id": {"help_text": "Stable identifier (slug); cannot change once created."}
-        }
-
-    related_fields = ("replaces", "amends", "participations", "provisions")
 
     def write(self, instance, **related) -> None:
         treaty_write(treaty=instance, **related)
