@@ -6,3 +6,11 @@ class ReviewStatus(models.TextChoices):
 
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+
+
+class ChangeAction(models.TextChoices):
+    """What a change did to a record (the change feed and each record's history)."""
+
+    CREATED = "created", "Created"
+    CHANGED = "changed", "Changed"
+    DELETED = "deleted", "Deleted"

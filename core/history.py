@@ -13,9 +13,12 @@ from contextlib import contextmanager
 from django.contrib.contenttypes.models import ContentType
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
+from core.choices import ChangeAction
+
 _state = threading.local()
 
-ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+# django-simple-history's history_type -> the change's action.
+ACTIONS = {"+": ChangeAction.CREATED, "~": ChangeAction.CHANGED, "-": ChangeAction.DELETED}
 
 
 @contextmanager
@@ -60,13 +63,13 @@ def _record_change(sender, instance, history_instance, history_user=None, **kwar
     key = (content_type.pk, str(instance.pk))
     changes = getattr(_state, "changes", None)
     earlier = changes.get(key) if changes is not None else None
-    if earlier is not None and earlier.action != "deleted":
+    if earlier is not None and earlier.action != ChangeAction.DELETED:
         # The same write changed the record again (e.g. its links after its fields): one row.
         earlier.history_id = history_instance.history_id
         earlier.changed_at = history_instance.history_date
         if history_instance.history_type == "-":
-            earlier.action = "deleted"
-        if earlier.action == "changed":
+            earlier.action = ChangeAction.DELETED
+        if earlier.action == ChangeAction.CHANGED:
             earlier.changed_fields = sorted(set(earlier.changed_fields) | set(changed_fields))
         earlier.save(update_fields=["history_id", "changed_at", "action", "changed_fields"])
         return

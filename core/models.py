@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from core.choices import ReviewStatus
+from core.choices import ChangeAction, ReviewStatus
 from core.partial_dates import PartialDate, PartialDateError
 
 
@@ -107,7 +107,7 @@ class Change(models.Model):
     )
     action = models.CharField(
         max_length=10,
-        choices=[("created", "Created"), ("changed", "Changed"), ("deleted", "Deleted")],
+        choices=ChangeAction.choices,
         help_text="created, changed or deleted.",
     )
     changed_at = models.DateTimeField(db_index=True, help_text="When the change was made.")

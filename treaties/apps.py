@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class TreatiesConfig(AppConfig):
@@ -7,13 +6,7 @@ class TreatiesConfig(AppConfig):
     verbose_name = "Treaties"
 
     def ready(self) -> None:
-        post_migrate.connect(_ensure_vocabulary, sender=self, dispatch_uid="treaties.vocabulary")
+        from core.vocabulary import keep_complete_after_migrate
+        from treaties.choices import Obligation
 
-
-def _ensure_vocabulary(sender, using="default", **kwargs) -> None:
-    """Keep the obligation vocabulary complete, also after a flush (which empties it)."""
-    from treaties.choices import Obligation
-    from treaties.models import ObligationType
-
-    for code in Obligation.values:
-        ObligationType.objects.using(using).get_or_create(code=code)
+        keep_complete_after_migrate(self, "ObligationType", Obligation)

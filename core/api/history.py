@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from core.choices import ChangeAction
+from core.history import ACTIONS
 from core.models import Change
 
 
@@ -15,9 +17,7 @@ class VersionSerializer(serializers.Serializer):
     """One historical version of a record."""
 
     history_id = serializers.IntegerField(help_text="Id of this version.")
-    action = serializers.ChoiceField(
-        choices=["created", "changed", "deleted"], help_text="What happened."
-    )
+    action = serializers.ChoiceField(choices=ChangeAction.choices, help_text="What happened.")
     changed_at = serializers.DateTimeField(help_text="When.")
     user = serializers.CharField(allow_null=True, help_text="Who (null for commands and imports).")
     reason = serializers.CharField(allow_null=True, help_text="Why.")
@@ -63,7 +63,6 @@ class ChangeSerializer(serializers.ModelSerializer):
 
 def versions(instance) -> list[dict]:
     """The record's historical versions, newest first, each with its changes."""
-    actions = {"+": "created", "~": "changed", "-": "deleted"}
     records = list(
         instance.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
@@ -79,7 +78,7 @@ def versions(instance) -> list[dict]:
         result.append(
             {
                 "history_id": record.history_id,
-                "action": actions[record.history_type],
+                "action": ACTIONS[record.history_type],
                 "changed_at": record.history_date,
                 "user": record.history_user.get_username() if record.history_user else None,
                 "reason": record.history_change_reason or None,
