@@ -11,12 +11,9 @@ class SanctionsConfig(AppConfig):
 
 
 def _after_migrate(sender, using="default", **kwargs) -> None:
-    """Keep the measure vocabulary complete (also after a flush) and the curators group in
-    step with the models' permissions."""
+    """Keep the measure vocabulary complete, also after a flush (which empties it)."""
     from sanctions.choices import Measure
-    from sanctions.curators import curators_group_sync
     from sanctions.models import MeasureType
 
     for code in Measure.values:
         MeasureType.objects.using(using).get_or_create(code=code)
-    curators_group_sync()
