@@ -1,9 +1,8 @@
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, RegisterAdmin
+from core.admin import ReadOnlyAdmin, RegisterAdmin, partial
 from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
 from sources.admin import CitationInline
-from treaties.admin import partial
 
 
 @admin.register(MeasureType)

@@ -2,21 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from core.admin import ReadOnlyAdmin, RegisterAdmin, RegisterInlineMixin, VersionedForm
+from core.admin import ReadOnlyAdmin, RegisterAdmin, RegisterInlineMixin, VersionedForm, partial
 from sources.admin import CitationInline
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
 from treaties.services import self_reference_problem, succession_problem
-
-
-def partial(field: str, label: str | None = None):
-    """A list column (a ModelAdmin method) showing a partial date as "1961" or "1961-07-06"."""
-
-    @admin.display(description=label or field.replace("_", " "), ordering=field)
-    def column(modeladmin, obj):
-        value = obj.get_partial(field)
-        return value.isoformat() if value else "—"
-
-    return column
 
 
 class PartyForm(VersionedForm):
