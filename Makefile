@@ -1,5 +1,6 @@
 # The two commands: `make run` serves the register on http://127.0.0.1:8000/ (SQLite,
-# records loaded); `make test` runs lint, migration check and the whole test suite.
+# records loaded); `make test` runs lint (ruff, import layers), migration check and the
+# whole test suite.
 # Both create .venv and install on first use; both are safe to run again.
 
 PYTHON ?= python3
@@ -14,9 +15,9 @@ INSTALLED := $(VENV)/.installed
 
 help:
 	@echo "make run    install, migrate, load records, serve on http://$(HOST):$(PORT)/ (SQLite)"
-	@echo "make test   install, then ruff, makemigrations --check, schema check and pytest"
+	@echo "make test   install, then ruff, lint-imports, makemigrations --check, schema check and pytest"
 	@echo "make serve  production-style: gunicorn + whitenoise on $(HOST):$(PORT)"
-	@echo "make lint   ruff check and format check only"
+	@echo "make lint   ruff check, format check and the import layers contract (lint-imports)"
 	@echo "make browser install Debian's chromium for the browser tests (root)"
 	@echo "make bench  import the full official lists (DATA=../shared/data) and print figures"
 
@@ -51,6 +52,7 @@ serve: load
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("treaties.api.urls")),
     path("", include("sanctions.api.urls")),
     path("", include("sources.api.urls")),
+    path("", include("register.api.urls")),
 ]
 
 urlpatterns = [

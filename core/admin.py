@@ -158,6 +158,17 @@ def _set_review_status(modeladmin, request, queryset, status: str) -> None:
     modeladmin.message_user(request, f"{changed} record(s) now {status}.", messages.SUCCESS)
 
 
+def partial(field: str, label: str | None = None):
+    """A list column (a ModelAdmin method) showing a partial date as "1961" or "1961-07-06"."""
+
+    @admin.display(description=label or field.replace("_", " "), ordering=field)
+    def column(modeladmin, obj):
+        value = obj.get_partial(field)
+        return value.isoformat() if value else "—"
+
+    return column
+
+
 def precision_fields(model) -> list[str]:
     """The *_precision twins, which the partial-date text boxes fill in."""
     return [f"{name}_precision" for name in getattr(model, "partial_dates", ())]

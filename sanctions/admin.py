@@ -1,10 +1,9 @@
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, RegisterAdmin, VersionedForm
+from core.admin import ReadOnlyAdmin, RegisterAdmin, VersionedForm, partial
 from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
 from sanctions.services import designation_write, regime_validate, regime_write
 from sources.admin import CitationInline
-from treaties.admin import partial
 
 
 @admin.register(MeasureType)

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class SanctionsConfig(AppConfig):
@@ -7,16 +6,7 @@ class SanctionsConfig(AppConfig):
     verbose_name = "Sanctions"
 
     def ready(self) -> None:
-        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="sanctions.post_migrate")
+        from core.vocabulary import keep_complete_after_migrate
+        from sanctions.choices import Measure
 
-
-def _after_migrate(sender, using="default", **kwargs) -> None:
-    """Keep the measure vocabulary complete (also after a flush) and the curators group in
-    step with the models' permissions."""
-    from sanctions.choices import Measure
-    from sanctions.curators import curators_group_sync
-    from sanctions.models import MeasureType
-
-    for code in Measure.values:
-        MeasureType.objects.using(using).get_or_create(code=code)
-    curators_group_sync()
+        keep_complete_after_migrate(self, "MeasureType", Measure)

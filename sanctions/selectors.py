@@ -1,5 +1,4 @@
-"""Reads with business meaning for sanctions regimes and designations, and the relations
-timeline between two parties (treaties and regimes, following state succession).
+"""Reads with business meaning for sanctions regimes and designations.
 
 A regime is *active on* a day when its start is known and certainly on or before that day,
 and it has not ended by then. Its `status` is as of today: ended once its end date has
@@ -9,17 +8,15 @@ certainly passed, active otherwise.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from core.choices import ReviewStatus
-from core.partial_dates import PartialDate, ends_by
+from core.partial_dates import ends_by
 from sanctions.choices import DesignationStatus, RegimeStatus
 from sanctions.models import Designation, DesignationAlias, SanctionsRegime
-from treaties.models import Party, Treaty
-from treaties.selectors import citations_prefetch, party_lineage, treaty_in_force, treaty_status
+from treaties.models import Party
+from treaties.selectors import citations_prefetch
 
 
 def regimes_for_api() -> QuerySet[SanctionsRegime]:
@@ -79,104 +76,3 @@ def designation_status_q(status: str) -> Q:
 
 def designation_status(designation: Designation) -> str:
     return DesignationStatus.DELISTED if designation.delisted_on else DesignationStatus.LISTED
-
-
-@dataclass
-class TimelineEntry:
-    """A treaty or regime that ties two parties, with how it was reached."""
-
-    type: str
-    id: str
-    title: str
-    start: PartialDate | None
-    end: PartialDate | None
-    status: str
-    in_force_on: bool | None
-    parties: list[Party]
-    via_succession: list[dict[str, str]] = field(default_factory=list)
-
-
-def _succession_notes(involved: set[str], *lineages: dict[str, str | None]) -> list[dict[str, str]]:
-    notes = []
-    for lineage in lineages:
-        for predecessor, successor in lineage.items():
-            if successor is not None and predecessor in involved:
-                notes.append({"predecessor": predecessor, "successor": successor})
-    return sorted(notes, key=lambda n: (n["predecessor"], n["successor"]))
-
-
-def _ties(involved_a: set[str], involved_b: set[str]) -> bool:
-    """Two different participants, one on each side (a party never ties with itself)."""
-    return any(a != b for a in involved_a for b in involved_b)
-
-
-def relations_timeline(
-    *, party: Party, other: Party, on: dt.date | None = None
-) -> list[TimelineEntry]:
-    """Every published treaty and regime tying ``party`` and ``other`` (or their predecessors),
-    in date order: each side must be a different participant (issuer and target for regimes).
-
-    With ``on``, only what was in force (treaties) or active (regimes) on that day.
-    """
-    mine, theirs = party_lineage(party), party_lineage(other)
-    entries: list[TimelineEntry] = []
-    published = ReviewStatus.PUBLISHED
-    treaties = (
-        Treaty.objects.filter(review_status=published, participations__party__in=mine)
-        .filter(pk__in=Treaty.objects.filter(participations__party__in=theirs).values("pk"))
-        .distinct()
-        .prefetch_related(Prefetch("participations__party"))
-    )
-    for treaty in treaties:
-        involved = {p.party_id for p in treaty.participations.all()}
-        if not _ties(involved & set(mine), involved & set(theirs)):
-            continue
-        entries.append(
-            TimelineEntry(
-                type="treaty",
-                id=treaty.pk,
-                title=treaty.title,
-                start=treaty.get_partial("signed_on"),
-                end=treaty.get_partial("ended_on"),
-                status=treaty_status(treaty),
-                in_force_on=treaty_in_force(treaty, on) if on else None,
-                parties=[p.party for p in treaty.participations.all()],
-                via_succession=_succession_notes(involved, mine, theirs),
-            )
-        )
-    regimes = (
-        SanctionsRegime.objects.filter(review_status=published)
-        .filter(Q(issuer__in=mine, targets__in=theirs) | Q(issuer__in=theirs, targets__in=mine))
-        .distinct()
-        .select_related("issuer")
-        .prefetch_related("targets")
-    )
-    for regime in regimes:
-        targets = {t.pk for t in regime.targets.all()}
-        issuer = {regime.issuer_id}
-        if not (
-            _ties(issuer & set(mine), targets & set(theirs))
-            or _ties(issuer & set(theirs), targets & set(mine))
-        ):
-            continue
-        involved = issuer | targets
-        entries.append(
-            TimelineEntry(
-                type="regime",
-                id=regime.pk,
-                title=regime.name,
-                start=regime.get_partial("started_on"),
-                end=regime.get_partial("ended_on"),
-                status=regime_status(regime),
-                in_force_on=regime_active(regime, on) if on else None,
-                parties=[regime.issuer, *regime.targets.all()],
-                via_succession=_succession_notes(involved, mine, theirs),
-            )
-        )
-    if on:
-        entries = [entry for entry in entries if entry.in_force_on]
-    # Unknown start dates sort last; ties by type then id, so the order is stable.
-    return sorted(
-        entries,
-        key=lambda e: (e.start is None, e.start.start if e.start else dt.date.max, e.type, e.id),
-    )

@@ -8,6 +8,7 @@ from core.admin import (
     RegisterForm,
     RegisterInlineMixin,
     VersionedForm,
+    partial,
 )
 from sources.admin import CitationInline
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
@@ -19,17 +20,6 @@ from treaties.services import (
     treaty_validate,
     treaty_write,
 )
-
-
-def partial(field: str, label: str | None = None):
-    """A list column (a ModelAdmin method) showing a partial date as "1961" or "1961-07-06"."""
-
-    @admin.display(description=label or field.replace("_", " "), ordering=field)
-    def column(modeladmin, obj):
-        value = obj.get_partial(field)
-        return value.isoformat() if value else "—"
-
-    return column
 
 
 class PartyForm(VersionedForm):

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "sources",
     "treaties",
     "sanctions",
+    # Last: what spans the apps (its post_migrate needs every app's permissions).
+    "register",
 ]
 
 MIDDLEWARE = [

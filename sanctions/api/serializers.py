@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import PARTIAL_DATE_SCHEMA, PartialDateField, TextOrNullField
+from core.api.serializers import PartialDateField, TextOrNullField
 from sanctions.choices import DesignationStatus, RegimeStatus
 from sanctions.models import Designation, SanctionsRegime
 from sanctions.selectors import designation_status, regime_status
@@ -133,55 +133,3 @@ class DesignationSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=DesignationStatus.choices))
     def get_status(self, designation: Designation) -> str:
         return designation_status(designation)
-
-
-class SuccessionStepSerializer(serializers.Serializer):
-    predecessor = serializers.CharField(
-        help_text="Id of the predecessor party that is the actual party."
-    )
-    successor = serializers.CharField(help_text="Id of the party it leads to.")
-
-
-class TimelineEntrySerializer(serializers.Serializer):
-    """One treaty or regime that ties the two parties."""
-
-    type = serializers.ChoiceField(choices=["treaty", "regime"], help_text="What the entry is.")
-    id = serializers.CharField(help_text="Its id under treaties/ or regimes/.")
-    title = serializers.CharField(help_text="Treaty title or regime name.")
-    start = serializers.SerializerMethodField(
-        help_text="Signed on (treaty) or started on (regime)."
-    )
-    end = serializers.SerializerMethodField(help_text="Ended on; null when unknown or not ended.")
-    status = serializers.CharField(help_text="Derived status as of today.")
-    in_force_on = serializers.BooleanField(
-        allow_null=True,
-        help_text="With `on`: in force (treaty) or active (regime) that day; else null.",
-    )
-    parties = PartyBriefSerializer(
-        many=True, help_text="Its parties (treaty) or issuer and targets (regime)."
-    )
-    via_succession = SuccessionStepSerializer(
-        many=True,
-        help_text="Succession links followed to reach it; empty when it ties the parties directly.",
-    )
-
-    @extend_schema_field(PARTIAL_DATE_SCHEMA)
-    def get_start(self, entry) -> str | None:
-        return entry.start.isoformat() if entry.start else None
-
-    @extend_schema_field(PARTIAL_DATE_SCHEMA)
-    def get_end(self, entry) -> str | None:
-        return entry.end.isoformat() if entry.end else None
-
-
-class RelationsSerializer(serializers.Serializer):
-    """The dated timeline of treaties and regimes that tie two parties."""
-
-    party = PartyBriefSerializer(help_text="The first party.")
-    other = PartyBriefSerializer(help_text="The second party.")
-    on = serializers.DateField(
-        allow_null=True, help_text="The date asked about, or null for all time."
-    )
-    timeline = TimelineEntrySerializer(
-        many=True, help_text="Entries in date order (unknown dates last)."
-    )

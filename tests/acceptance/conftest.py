@@ -1,6 +1,6 @@
 import pytest
 
-from sanctions.services import records_load
+from register.services import records_load
 
 
 @pytest.fixture

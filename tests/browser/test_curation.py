@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from sanctions.services import records_load
+from register.services import records_load
 from treaties.models import Treaty
 
 PASSWORD = "curator-test-password-123"

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from register.services import records_load
 from sanctions.models import SanctionsRegime
-from sanctions.services import records_load
 from treaties.models import Party, Treaty
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from core.models import Change
+from register.services import records_load
 from sanctions.models import Designation
-from sanctions.services import records_load
 from sources.models import Citation
 from treaties.models import Party, Treaty
 

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from core.models import Change
 from core.records import RecordError
-from sanctions.services import records_load
+from register.services import records_load
 from sources.models import Citation
 from treaties.models import Party, Treaty
 

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.forms.models import model_to_dict
 
+from register.services import records_load
 from sanctions.models import SanctionsRegime
-from sanctions.services import records_load
 from sources.models import Citation, Source
 from treaties.models import Participation, Party, Provision, Treaty
 

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.records import RecordError
+from register.services import records_load
 from sanctions.models import SanctionsRegime
-from sanctions.services import records_load
 from sources.models import Citation, Source
 from treaties.models import Participation, Party, Provision, Treaty
 

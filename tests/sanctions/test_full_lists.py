@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from register.services import records_load
 from sanctions.models import Designation
-from sanctions.services import records_load
 
 DATA = Path(os.environ["REGISTER_DATA"]) if os.environ.get("REGISTER_DATA") else None
 pytestmark = [

@@ -6,11 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from register.services import records_load
 from sanctions.importers.ofac import ofac_sdn_parse
 from sanctions.importers.records import ImportFailure
 from sanctions.importers.writer import official_list_import
 from sanctions.models import Designation, SanctionsRegime
-from sanctions.services import records_load
 from sources.models import Source
 
 pytestmark = pytest.mark.django_db

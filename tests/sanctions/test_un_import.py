@@ -7,11 +7,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.models import Change
+from register.services import records_load
 from sanctions.importers.records import ImportFailure
 from sanctions.importers.un import un_list_parse
 from sanctions.importers.writer import official_list_import
 from sanctions.models import Designation, SanctionsRegime
-from sanctions.services import records_load
 from sources.models import Citation, Source
 
 pytestmark = pytest.mark.django_db

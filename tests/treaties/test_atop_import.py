@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.imports import ImportFailure
-from sanctions.services import records_load
+from register.services import records_load
 from treaties.importers.atop import atop_import, atop_parse, iso_for_cow
 from treaties.models import Treaty
 

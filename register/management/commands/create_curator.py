@@ -5,7 +5,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from sanctions.curators import curators_group_sync
+from register.curators import curators_group_sync
 
 
 class Command(BaseCommand):

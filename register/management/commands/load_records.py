@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.records import RecordError
-from sanctions.services import records_load
+from register.services import records_load
 
 
 class Command(BaseCommand):
