@@ -1,12 +1,17 @@
 """Input for creating and changing regimes and designations (responses use serializers.py)."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from core.api.serializers import PartialDateField, TextOrNullField, ValidatedModelSerializer
+from core.api.serializers import (
+    PartialDateField,
+    TextOrNullField,
+    ValidatedModelSerializer,
+    _field_errors,
+)
 from core.choices import ReviewStatus
 from sanctions.models import Designation, MeasureType, SanctionsRegime
-from sanctions.services import designation_aliases_set
+from sanctions.services import designation_create, designation_update
 from sources.models import Source
 from treaties.models import Party
 
@@ -80,7 +85,6 @@ class DesignationWriteSerializer(ValidatedModelSerializer):
     )
     regimes = serializers.PrimaryKeyRelatedField(
         many=True,
-        allow_empty=False,
         queryset=SanctionsRegime.objects.all(),
         help_text="Regime ids (at least one).",
     )
@@ -136,10 +140,19 @@ class DesignationWriteSerializer(ValidatedModelSerializer):
             "id": {"help_text": "Stable identifier (slug); cannot change once created."}
         }
 
-    @transaction.atomic
     def save(self, **kwargs):
-        aliases = self.validated_data.pop("aliases", None)
-        designation = super().save(**kwargs)
-        if aliases is not None:
-            designation_aliases_set(designation=designation, aliases=aliases)
-        return designation
+        """Write through the designation service; its refusal is a 400 naming the field."""
+        values = {**self.validated_data, **kwargs}
+        regimes, aliases = values.pop("regimes", None), values.pop("aliases", None)
+        try:
+            if self.instance is None:
+                self.instance = designation_create(
+                    values=values, regimes=regimes or [], aliases=aliases or []
+                )
+            else:
+                self.instance = designation_update(
+                    designation=self.instance, values=values, regimes=regimes, aliases=aliases
+                )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(_field_errors(exc)) from None
+        return self.instance
