@@ -188,9 +188,9 @@ Alias = str | tuple[str, str]
 
 @dataclass(frozen=True)
 class NewDesignation:
-    """A designation for designations_create_many: unsaved record, its regimes and aliases."""
+    """A designation for designations_create_many: field values, regimes and aliases."""
 
-    designation: Designation
+    values: Mapping[str, Any]
     regimes: Sequence[SanctionsRegime]
     aliases: Sequence[Alias] = ()
 
@@ -284,18 +284,20 @@ def designation_delete(*, designation: Designation) -> None:
         designation.delete()
 
 
-def designations_create_many(*, items: Sequence[NewDesignation]) -> None:
+def designations_create_many(*, items: Sequence[NewDesignation]) -> list[Designation]:
     """Create many new designations in bulk, each checked by designation_validate first.
 
     Each gets one "created" version already holding its regimes, like its aliases, with
     change-feed rows (core.history.history_bulk_created). A refusal is the ValidationError
-    of the first bad designation, with ``designation`` set on it.
+    of the first bad designation, with its ``designation_id`` set on it.
     """
+    designations: list[Designation] = []
+    aliases: list[DesignationAlias] = []
     seen: set[str] = set()
-    all_aliases: list[DesignationAlias] = []
     for item in items:
-        designation = item.designation
+        designation = Designation()
         try:
+            _assign(designation, item.values)
             if designation.pk in seen:
                 raise ValidationError({"id": ["The same id is given twice."]})
             seen.add(designation.pk)
@@ -303,26 +305,27 @@ def designations_create_many(*, items: Sequence[NewDesignation]) -> None:
                 designation=designation, regimes=item.regimes, aliases=item.aliases, in_bulk=True
             )
         except ValidationError as exc:
-            exc.designation = designation
+            exc.designation_id = item.values.get("id")
             raise
-        all_aliases.extend(
+        designations.append(designation)
+        aliases.extend(
             DesignationAlias(designation_id=designation.pk, name=name, quality=quality)
             for name, quality in wanted.items()
         )
-    if not items:
-        return
-    designations = [item.designation for item in items]
+    if not designations:
+        return []
     Designation.objects.bulk_create(designations, batch_size=BATCH)
     through = Designation.regimes.through
     links = [
-        through(designation_id=item.designation.pk, sanctionsregime_id=regime.pk)
-        for item in items
+        through(designation_id=designation.pk, sanctionsregime_id=regime.pk)
+        for designation, item in zip(designations, items, strict=True)
         for regime in item.regimes
     ]
     through.objects.bulk_create(links, batch_size=BATCH)
     history_bulk_created(Designation, designations, m2m_links={"regimes": links})
-    DesignationAlias.objects.bulk_create(all_aliases, batch_size=BATCH)
-    history_bulk_created(DesignationAlias, all_aliases)
+    DesignationAlias.objects.bulk_create(aliases, batch_size=BATCH)
+    history_bulk_created(DesignationAlias, aliases)
+    return designations
 
 
 def _assign(designation: Designation, values: Mapping[str, Any]) -> None:
@@ -351,11 +354,7 @@ def _aliases_write(designation: Designation, wanted: dict[str, str]) -> None:
         if alias.quality != wanted[name]:
             alias.quality = wanted[name]
             alias.save()
-    new = [
-        DesignationAlias(designation=designation, name=name, quality=quality)
-        for name, quality in wanted.items()
-        if name not in have
-    ]
-    DesignationAlias.objects.bulk_create(new)
-    history_bulk_created(DesignationAlias, new)
+    for name, quality in wanted.items():
+        if name not in have:  # one by one: each version keeps who made it
+            DesignationAlias.objects.create(designation=designation, name=name, quality=quality)
     getattr(designation, "_prefetched_objects_cache", {}).pop("aliases", None)

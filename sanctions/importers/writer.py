@@ -90,11 +90,11 @@ def official_list_import(
             if progress:
                 progress(index + 1)
         try:
-            designations_create_many(items=[item for _, item in new])
+            created = designations_create_many(items=[item for _, item in new])
         except ValidationError as exc:
-            raise ImportFailure.refusal(parsed.file_name, exc.designation.pk, exc) from None
-        for record, item in new:
-            citations.add(item.designation, record.quote_field, record.quote)
+            raise ImportFailure.refusal(parsed.file_name, exc.designation_id, exc) from None
+        for (record, _), designation in zip(new, created, strict=True):
+            citations.add(designation, record.quote_field, record.quote)
         citations.save()
         _delist_absent(parsed, report)
     return report
@@ -148,22 +148,21 @@ def _issuer_and_regimes(parsed: OfficialList) -> dict[str, SanctionsRegime]:
 
 
 def _new(record: ListedRecord, party: Party | None, source: Source, regimes) -> NewDesignation:
-    designation = Designation(
-        id=record.id,
-        kind=record.kind,
-        name=record.name,
-        reference_number=record.reference_number,
-        list_record_id=record.list_record_id,
-        nationality=party,
-        dates_of_birth=record.dates_of_birth,
-        remarks=record.remarks,
-        source=source,
-        review_status=ReviewStatus.PUBLISHED,
-        import_snapshot=record.values(),
-    )
-    designation.set_partial("listed_on", record.listed_on)
     return NewDesignation(
-        designation=designation,
+        values={
+            "id": record.id,
+            "kind": record.kind,
+            "name": record.name,
+            "reference_number": record.reference_number,
+            "list_record_id": record.list_record_id,
+            "listed_on": record.listed_on,
+            "nationality": party,
+            "dates_of_birth": record.dates_of_birth,
+            "remarks": record.remarks,
+            "source": source,
+            "review_status": ReviewStatus.PUBLISHED,
+            "import_snapshot": record.values(),
+        },
         regimes=[regimes[key] for key in record.regime_keys],
         aliases=record.aliases,
     )
