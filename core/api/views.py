@@ -169,7 +169,7 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
                 raise Conflict(_conflict_detail(instance, blockers))
             try:
                 with transaction.atomic():
-                    instance.delete()
+                    self.perform_destroy(instance)  # a subclass may name its delete service
             except (ProtectedError, RestrictedError) as exc:
                 blockers = getattr(exc, "protected_objects", None) or exc.restricted_objects
                 raise Conflict(_conflict_detail(instance, list(blockers))) from None

@@ -18,6 +18,7 @@ from sanctions.api.filters import DesignationFilterSet, RegimeFilterSet
 from sanctions.api.serializers import DesignationSerializer, RegimeSerializer, RelationsSerializer
 from sanctions.api.write_serializers import DesignationWriteSerializer, RegimeWriteSerializer
 from sanctions.selectors import designations_for_api, regimes_for_api, relations_timeline
+from sanctions.services import designation_delete
 from treaties.selectors import party_resolve
 
 
@@ -79,6 +80,9 @@ class DesignationViewSet(RegisterViewSet):
     filterset_class = DesignationFilterSet
     ordering_fields = ["name", "listed_on", "delisted_on", "reference_number", "id"]
     ordering = ["name"]
+
+    def perform_destroy(self, instance):
+        designation_delete(designation=instance)
 
 
 class RelationsQuerySerializer(serializers.Serializer):

@@ -154,3 +154,12 @@ def test_the_admin_writes_through_the_service_with_regimes_and_aliases(admin_cli
     designation.refresh_from_db()
     assert designation.name == "Example Trading Ltd"
     assert list(designation.aliases.values_list("quality", flat=True)) == ["Good"]
+
+
+def test_the_api_deletes_through_the_service_keeping_the_deletion_in_the_feed(curator_client):
+    payload = {**good_values(), "regimes": ["un-dprk"], "aliases": ["Example"]}
+    assert curator_client.post("/api/v1/designations/", payload, format="json").status_code == 201
+    assert curator_client.delete("/api/v1/designations/d-1/").status_code == 204
+    assert not Designation.objects.filter(pk="d-1").exists()
+    deleted = Change.objects.filter(action="deleted", content_type__model="designation")
+    assert deleted.get().object_id == "d-1"
