@@ -269,10 +269,8 @@ def designation_update(
     )
     with transaction.atomic():
         designation.save()
-        if regimes is not None and {r.pk for r in regimes} != set(
-            designation.regimes.values_list("pk", flat=True)
-        ):
-            designation.regimes.set(regimes)
+        if regimes is not None:
+            designation.regimes.set(regimes)  # adds and removes only the difference
         if aliases is not None:
             _aliases_write(designation, wanted)
     return designation
