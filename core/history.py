@@ -41,7 +41,6 @@ def _apply_reason(sender, instance, history_instance, **kwargs) -> None:
 
 
 def _record_change(sender, instance, history_instance, history_user=None, **kwargs) -> None:
-
     previous = history_instance.prev_record if history_instance.history_type == "~" else None
     changed_fields = []
     if previous is not None:
@@ -52,7 +51,7 @@ def _record_change(sender, instance, history_instance, history_user=None, **kwar
     change.save()
 
 
-def _change_row(content_type, object_id, version, user=None):
+def _change_row(content_type: ContentType, object_id, version, user=None):
     """The change-feed row for one historical version (unsaved)."""
     from core.models import Change
 
