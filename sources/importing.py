@@ -34,6 +34,8 @@ from sources.choices import Stance
 from sources.models import Citation, Source
 
 BATCH = 500
+# What makes two citations the same (the database's unique constraint on citations).
+_CITATION_KEY = ("content_type_id", "object_id", "field", "source_id", "start", "end", "stance")
 
 
 @dataclass
@@ -194,32 +196,26 @@ class CitationWriter:
 
     def cite(self, record, field: str, quote: str) -> None:
         """Cite ``quote`` for ``field`` of a saved ``record`` (once: citing again is a no-op)."""
+        citation = self._citation(record, field, quote)
+        same = {name: getattr(citation, name) for name in _CITATION_KEY}
+        if not Citation.objects.filter(**same).exists():
+            citation.save()
+
+    def add(self, record, field: str, quote: str) -> None:
+        """Queue a citation for a record that has none from this source yet (see save)."""
+        self.pending.append(self._citation(record, field, quote))
+
+    def _citation(self, record, field: str, quote: str) -> Citation:
         start, end = self.locate(quote)
-        Citation.objects.get_or_create(
+        return Citation(
             content_type=ContentType.objects.get_for_model(type(record)),
             object_id=str(record.pk),
             field=field,
             source=self.source,
+            quote=quote,
             start=start,
             end=end,
             stance=Stance.SUPPORTS,
-            defaults={"quote": quote},
-        )
-
-    def add(self, record, field: str, quote: str) -> None:
-        """Queue a citation for a record that has none from this source yet (see save)."""
-        start, end = self.locate(quote)
-        self.pending.append(
-            Citation(
-                content_type=ContentType.objects.get_for_model(type(record)),
-                object_id=str(record.pk),
-                field=field,
-                source=self.source,
-                quote=quote,
-                start=start,
-                end=end,
-                stance=Stance.SUPPORTS,
-            )
         )
 
     def save(self) -> None:
