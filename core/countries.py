@@ -1,10 +1,13 @@
-"""ISO 3166 look-ups against pycountry, current (3166-1) and former (3166-3) countries."""
+"""ISO 3166 look-ups against pycountry, current (3166-1) and former (3166-3) countries, and
+country names or other code schemes turned into ISO 3166 with country-converter."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import cache
 
+import country_converter as coco
 import pycountry
 
 
@@ -34,3 +37,21 @@ def _index() -> dict[str, Country]:
 def country_by_code(code: str) -> Country | None:
     """The country with this ISO 3166 alpha-2 or alpha-3 code (former states included)."""
     return _index().get(code.upper()) if code else None
+
+
+@cache
+def _converter() -> coco.CountryConverter:
+    logging.getLogger("country_converter").setLevel(logging.ERROR)  # it logs every miss
+    return coco.CountryConverter()
+
+
+@cache
+def iso_alpha2_from(value: str, *, scheme: str) -> str | None:
+    """The ISO 3166 alpha-2 code for ``value`` in a country-converter scheme ("regex" for
+    names as lists write them, "GWcode" for Gleditsch-Ward/COW numbers); None if unmatched."""
+    value = value.strip()
+    code = _converter().convert(value, src=scheme, to="ISO2", not_found="")
+    # Unmatched input comes back unchanged; a real match is an upper-case alpha-2 code.
+    if not isinstance(code, str) or code == value or not (len(code) == 2 and code.isupper()):
+        return None
+    return code if country_by_code(code) else None

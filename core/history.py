@@ -1,7 +1,8 @@
 """Who changed what, when and why: reasons for django-simple-history, and the change feed.
 
 Every historical record also writes a row to core.Change, one table that clients sync from
-(`changes/`), whatever model changed.
+(`changes/`), whatever model changed. The rows are made here and nowhere else: by the signal
+handler for single saves, and by history_bulk_created for bulk inserts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
+from simple_history.utils import get_history_manager_for_model
 
 from core.choices import ChangeAction
 
@@ -51,8 +53,6 @@ def _apply_reason(sender, instance, history_instance, **kwargs) -> None:
 
 
 def _record_change(sender, instance, history_instance, history_user=None, **kwargs) -> None:
-    from core.models import Change
-
     previous = history_instance.prev_record if history_instance.history_type == "~" else None
     changed_fields = []
     if previous is not None:
@@ -73,18 +73,68 @@ def _record_change(sender, instance, history_instance, history_user=None, **kwar
             earlier.changed_fields = sorted(set(earlier.changed_fields) | set(changed_fields))
         earlier.save(update_fields=["history_id", "changed_at", "action", "changed_fields"])
         return
-    change = Change.objects.create(
-        content_type=content_type,
-        object_id=str(instance.pk),
-        history_id=history_instance.history_id,
-        action=ACTIONS[history_instance.history_type],
-        changed_at=history_instance.history_date,
-        user=history_user.get_username() if history_user else "",
-        reason=history_instance.history_change_reason or "",
-        changed_fields=changed_fields,
-    )
+    change = _change_row(content_type, instance.pk, history_instance, history_user)
+    change.changed_fields = changed_fields
+    change.save()
     if changes is not None:
         changes[key] = change
+
+
+def _change_row(content_type: ContentType, object_id, version, user=None):
+    """The change-feed row for one historical version (unsaved)."""
+    from core.models import Change
+
+    return Change(
+        content_type=content_type,
+        object_id=str(object_id),
+        history_id=version.history_id,
+        action=ACTIONS[version.history_type],
+        changed_at=version.history_date,
+        user=user.get_username() if user else "",
+        reason=version.history_change_reason or "",
+    )
+
+
+BATCH = 500
+
+
+def history_bulk_created(
+    model, objs: list, *, m2m_links: dict[str, list] | None = None
+) -> dict[object, object]:
+    """Write the "created" version and change-feed row of each bulk-created object, with the
+    current change_reason; ``m2m_links`` (field name -> through rows already saved) gives each
+    version its copy of the links. Returns the versions by primary key."""
+    from core.models import Change
+
+    reason = current_reason() or ""
+    versions = get_history_manager_for_model(model).bulk_history_create(
+        objs, batch_size=BATCH, default_change_reason=reason
+    )
+    pk_name = model._meta.pk.attname
+    by_pk = {getattr(v, pk_name): v for v in versions}
+    content_type = ContentType.objects.get_for_model(model)
+    Change.objects.bulk_create(
+        [_change_row(content_type, pk, version) for pk, version in by_pk.items()],
+        batch_size=BATCH,
+    )
+    history_model = get_history_manager_for_model(model).model
+    owner = f"{model._meta.model_name}_id"
+    for field_name, links in (m2m_links or {}).items():
+        # django-simple-history keeps each version's own copy of its links in this table.
+        link_history = history_model._meta.get_field(
+            f"historical{model._meta.model_name}_{field_name}"
+        ).related_model
+        link_history.objects.bulk_create(
+            [
+                link_history(
+                    **{f.attname: getattr(link, f.attname) for f in link._meta.concrete_fields},
+                    history_id=by_pk[getattr(link, owner)].history_id,
+                )
+                for link in links
+            ],
+            batch_size=BATCH,
+        )
+    return by_pk
 
 
 def connect() -> None:

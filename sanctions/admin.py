@@ -1,8 +1,17 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from core.admin import ReadOnlyAdmin, RegisterAdmin, VersionedForm, partial
+from core.history import change_reason
 from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
-from sanctions.services import designation_write, regime_validate, regime_write
+from sanctions.services import (
+    designation_create,
+    designation_delete,
+    designation_update,
+    designation_validate,
+    regime_validate,
+    regime_write,
+)
 from sources.admin import CitationInline
 
 
@@ -16,10 +25,6 @@ class MeasureTypeAdmin(ReadOnlyAdmin):
 class RegimeForm(VersionedForm):
     writer, validator = regime_write, regime_validate
     record_keyword, related_fields = "regime", ("targets", "measures")
-
-
-class DesignationForm(VersionedForm):
-    writer, record_keyword, related_fields = designation_write, "designation", ("regimes",)
 
 
 @admin.register(SanctionsRegime)
@@ -41,8 +46,33 @@ class AliasInline(admin.TabularInline):
     fields = ["name", "quality"]
 
 
+class DesignationForm(VersionedForm):
+    """Checks a designation with the designation service's own rules (e.g. a regime)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regimes"].required = False  # the service says why one is needed
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            designation_validate(
+                designation=self.instance,
+                regimes=self.cleaned_data.get("regimes") or [],
+                aliases=(),
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                name = field.removesuffix("_precision")
+                self.add_error(name if name in self.fields else None, messages)
+
+
 @admin.register(Designation)
 class DesignationAdmin(RegisterAdmin):
+    """Designations are written by the designation service, with their regimes and aliases."""
+
     form = DesignationForm
     list_display = [
         "name",
@@ -59,3 +89,41 @@ class DesignationAdmin(RegisterAdmin):
     inlines = [AliasInline, CitationInline]
     listed = partial("listed_on", "listed")
     delisted = partial("delisted_on", "delisted")
+
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: save_related writes the designation with its regimes and aliases."""
+
+    def save_related(self, request, form, formsets, change):
+        reason = form.cleaned_data.get("change_reason") or (
+            "changed in the admin" if change else "added in the admin"
+        )
+        alias_formset = next(f for f in formsets if f.model is DesignationAlias)
+        alias_formset.save(commit=False)  # lists what changed, for the admin's log message
+        aliases = [
+            (f.cleaned_data["name"], f.cleaned_data.get("quality", ""))
+            for f in alias_formset.forms
+            if f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE")
+        ]
+        regimes = form.cleaned_data.get("regimes") or []
+        with change_reason(reason):
+            if change:
+                designation_update(designation=form.instance, regimes=regimes, aliases=aliases)
+            else:
+                values = {
+                    f.attname: getattr(form.instance, f.attname)
+                    for f in Designation._meta.concrete_fields
+                    if f.name not in ("created_at", "updated_at")
+                }
+                designation_create(values=values, regimes=regimes, aliases=aliases)
+            for formset in formsets:
+                if formset is not alias_formset:
+                    self.save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        with change_reason("deleted in the admin"):
+            designation_delete(designation=obj)
+
+    def delete_queryset(self, request, queryset):
+        with change_reason("deleted in the admin"):
+            for designation in queryset:
+                designation_delete(designation=designation)

@@ -1,11 +1,22 @@
-"""Writes with business rules for sanctions."""
+"""Writes with business rules for sanctions: regimes and designations.
+
+A designation is written only through designation_create, designation_update,
+designation_delete and (for list imports) designations_create_many: the API, the admin and
+the importers all call them. They raise ValidationError keyed by field name.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
 from core.choices import ReviewStatus
+from core.history import history_bulk_created
+from core.partial_dates import PartialDateError
 from core.records import (
     Where,
     assign,
@@ -14,9 +25,15 @@ from core.records import (
     written,
 )
 from core.services import m2m_set, record_save, record_validate, unknown_problem
-from sanctions.models import Designation, MeasureType, SanctionsRegime
+from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
 from sources.services import citation_specs, citations_cover, citations_sync
 from treaties.models import Party
+
+REGIME_REQUIRED = "A designation needs at least one regime."
+BATCH = 500
+
+# An alias is a name, or a (name, the list's quality grading) pair.
+Alias = str | tuple[str, str]
 
 REGIME_KEYS = (
     "id",
@@ -108,39 +125,187 @@ def regime_upsert(*, spec: dict[str, Any], where: Where) -> bool:
 def designation_write(
     *,
     designation: Designation,
-    regimes: Iterable[SanctionsRegime | str] | None = None,
-    aliases: list[tuple[str, str]] | list[str] | None = None,
+    regimes: Iterable[SanctionsRegime] | None = None,
+    aliases: Iterable[Alias] | None = None,
 ) -> bool:
-    """Create or change a designation and, when given, its regimes (at least one) and
-    aliases; True when anything changed."""
+    """Create or change a designation whose field values are already set on it (the API's
+    path), through designation_create or designation_update."""
+    if not designation._state.adding:
+        designation_update(designation=designation, regimes=regimes, aliases=aliases)
+        return True
+    values = {f.attname: getattr(designation, f.attname) for f in Designation._meta.concrete_fields}
+    created = designation_create(values=values, regimes=regimes or [], aliases=aliases or [])
+    designation.pk, designation._state.adding = created.pk, False
+    return True
+
+
+@dataclass(frozen=True)
+class NewDesignation:
+    """A designation for designations_create_many: field values, regimes and aliases."""
+
+    values: Mapping[str, Any]
+    regimes: Sequence[SanctionsRegime]
+    aliases: Sequence[Alias] = ()
+
+
+def designation_validate(
+    *,
+    designation: Designation,
+    regimes: Iterable[SanctionsRegime],
+    aliases: Iterable[Alias],
+    in_bulk: bool = False,
+) -> dict[str, str]:
+    """Check every rule for a designation; returns its aliases deduplicated (name -> quality)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        if in_bulk:
+            # No query per record: the caller holds the referenced rows and new ids, the
+            # database's constraints hold, and clean() states the same date rules.
+            designation.full_clean(
+                exclude=["nationality", "source"], validate_unique=False, validate_constraints=False
+            )
+        else:
+            designation.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not list(regimes):
+        errors["regimes"] = [REGIME_REQUIRED]
+    wanted: dict[str, str] = {}
+    name_limit = DesignationAlias._meta.get_field("name").max_length
+    quality_limit = DesignationAlias._meta.get_field("quality").max_length
+    for alias in aliases:
+        name, quality = alias if isinstance(alias, tuple) else (alias, "")
+        if not name.strip():
+            errors["aliases"] = ["An alias cannot be blank."]
+        elif len(name) > name_limit or len(quality) > quality_limit:
+            errors["aliases"] = [
+                f"An alias has at most {name_limit} characters, its quality {quality_limit}."
+            ]
+        wanted[name] = quality  # the same name twice is one alias (the last quality wins)
+    if errors:
+        raise ValidationError(errors)
+    return wanted
+
+
+def designation_create(
+    *,
+    values: Mapping[str, Any],
+    regimes: Iterable[SanctionsRegime],
+    aliases: Iterable[Alias] = (),
+) -> Designation:
+    """Create a designation from field values, with its regimes and aliases, after every check."""
+    designation = Designation()
+    _assign(designation, values)
+    regimes = list(regimes)
+    wanted = designation_validate(designation=designation, regimes=regimes, aliases=aliases)
+    with transaction.atomic():
+        designation.save()
+        designation.regimes.set(regimes)
+        _aliases_write(designation, wanted)
+    return designation
+
+
+def designation_update(
+    *,
+    designation: Designation,
+    values: Mapping[str, Any] | None = None,
+    regimes: Iterable[SanctionsRegime] | None = None,
+    aliases: Iterable[Alias] | None = None,
+) -> Designation:
+    """Change a designation's fields; replace its regimes or aliases when given. Every check."""
+    _assign(designation, values or {})
     regimes = None if regimes is None else list(regimes)
-    rules = {}
-    if regimes is not None:
-        rules["regimes"] = unknown_problem(SanctionsRegime, regimes) or (
-            None if regimes else "A designation is listed under at least one regime."
+    wanted = designation_validate(
+        designation=designation,
+        regimes=designation.regimes.all() if regimes is None else regimes,
+        aliases=() if aliases is None else aliases,  # the stored ones were checked when written
+    )
+    with transaction.atomic():
+        designation.save()
+        if regimes is not None:
+            designation.regimes.set(regimes)  # adds and removes only the difference
+        if aliases is not None:
+            _aliases_write(designation, wanted)
+    return designation
+
+
+def designation_delete(*, designation: Designation) -> None:
+    """Delete a designation with its aliases and citations, keeping the deletion in history."""
+    with transaction.atomic():
+        designation.delete()
+
+
+def designations_create_many(*, items: Sequence[NewDesignation]) -> list[Designation]:
+    """Create many new designations in bulk, each checked by designation_validate first.
+
+    Each gets one "created" version already holding its regimes, like its aliases, with
+    change-feed rows (core.history.history_bulk_created). A refusal is the ValidationError
+    of the first bad designation, with its ``designation_id`` set on it.
+    """
+    designations: list[Designation] = []
+    aliases: list[DesignationAlias] = []
+    seen: set[str] = set()
+    for item in items:
+        designation = Designation()
+        try:
+            _assign(designation, item.values)
+            if designation.pk in seen:
+                raise ValidationError({"id": ["The same id is given twice."]})
+            seen.add(designation.pk)
+            wanted = designation_validate(
+                designation=designation, regimes=item.regimes, aliases=item.aliases, in_bulk=True
+            )
+        except ValidationError as exc:
+            exc.designation_id = item.values.get("id")
+            raise
+        designations.append(designation)
+        aliases.extend(
+            DesignationAlias(designation_id=designation.pk, name=name, quality=quality)
+            for name, quality in wanted.items()
         )
-    record_validate(designation, rules=rules)
-    changed = record_save(designation)
-    if regimes is not None:
-        changed = m2m_set(designation.regimes, regimes) or changed
-    if aliases is not None:
-        changed = designation_aliases_set(designation=designation, aliases=aliases) or changed
-    return changed
-
-
-def designation_aliases_set(*, designation, aliases: list[tuple[str, str]] | list[str]) -> bool:
-    """Make the designation's aliases exactly ``aliases`` (names, or (name, quality) pairs)."""
-    from sanctions.models import DesignationAlias
-
-    wanted = dict(a if isinstance(a, tuple) else (a, "") for a in aliases)
-    stale = designation.aliases.exclude(name__in=wanted)
-    changed = stale.exists()
-    stale.delete()
-    have = set(designation.aliases.values_list("name", flat=True))
-    new = [
-        DesignationAlias(designation=designation, name=n, quality=q)
-        for n, q in wanted.items()
-        if n not in have
+    if not designations:
+        return []
+    Designation.objects.bulk_create(designations, batch_size=BATCH)
+    through = Designation.regimes.through
+    links = [
+        through(designation_id=designation.pk, sanctionsregime_id=regime.pk)
+        for designation, item in zip(designations, items, strict=True)
+        for regime in item.regimes
     ]
-    DesignationAlias.objects.bulk_create(new)
-    return changed or bool(new)
+    through.objects.bulk_create(links, batch_size=BATCH)
+    history_bulk_created(Designation, designations, m2m_links={"regimes": links})
+    DesignationAlias.objects.bulk_create(aliases, batch_size=BATCH)
+    history_bulk_created(DesignationAlias, aliases)
+    return designations
+
+
+def _assign(designation: Designation, values: Mapping[str, Any]) -> None:
+    """Set field values; a partial date may come as PartialDate, ISO string or None, or as
+    its two columns (e.g. listed_on and listed_on_precision)."""
+    errors = {}
+    for name, value in values.items():
+        if name in Designation.partial_dates and f"{name}_precision" not in values:
+            try:
+                designation.set_partial(name, value)
+            except PartialDateError as exc:
+                errors[name] = [str(exc)]
+        else:
+            setattr(designation, name, value)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _aliases_write(designation: Designation, wanted: dict[str, str]) -> None:
+    """Make the designation's aliases exactly ``wanted`` (name -> quality), with history."""
+    stored = DesignationAlias.objects.filter(designation=designation)  # not a prefetched list
+    for stale in stored.exclude(name__in=wanted):
+        stale.delete()
+    have = {alias.name: alias for alias in stored.filter(name__in=wanted)}
+    for name, alias in have.items():
+        if alias.quality != wanted[name]:
+            alias.quality = wanted[name]
+            alias.save()
+    for name, quality in wanted.items():
+        if name not in have:  # one by one: each version keeps who made it
+            DesignationAlias.objects.create(designation=designation, name=name, quality=quality)
+    getattr(designation, "_prefetched_objects_cache", {}).pop("aliases", None)

@@ -173,10 +173,14 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
             instance = self.get_object()
             self._check_if_match(instance)
             try:
-                record_delete(record=instance)
+                self.perform_destroy(instance)
             except RecordReferenced as exc:
                 raise Conflict(str(exc)) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_destroy(self, instance) -> None:
+        """Delete through the record's service (a subclass may name its own)."""
+        record_delete(record=instance)
 
     @contextmanager
     def _write_transaction(self) -> Iterator[None]:

@@ -6,6 +6,7 @@ from sanctions.api.filters import DesignationFilterSet, RegimeFilterSet
 from sanctions.api.serializers import DesignationSerializer, RegimeSerializer
 from sanctions.api.write_serializers import DesignationWriteSerializer, RegimeWriteSerializer
 from sanctions.selectors import designations_for_api, regimes_for_api
+from sanctions.services import designation_delete
 
 
 @extend_schema_view(
@@ -66,3 +67,6 @@ class DesignationViewSet(RegisterViewSet):
     filterset_class = DesignationFilterSet
     ordering_fields = ["name", "listed_on", "delisted_on", "reference_number", "id"]
     ordering = ["name"]
+
+    def perform_destroy(self, instance):
+        designation_delete(designation=instance)

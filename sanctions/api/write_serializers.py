@@ -42,7 +42,6 @@ class DesignationWriteSerializer(RecordWriteSerializer):
     )
     regimes = serializers.PrimaryKeyRelatedField(
         many=True,
-        allow_empty=False,
         queryset=SanctionsRegime.objects.all(),
         help_text="Regime ids (at least one).",
     )

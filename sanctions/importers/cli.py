@@ -1,37 +1,24 @@
-"""What the import commands share: progress on a terminal, the summary, exit codes."""
+"""What the list import commands share: parse, write with progress, print the summary."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from core.progress import progress_bar
-from sanctions.importers.records import ImportFailure, OfficialList
-from sanctions.importers.writer import OUTCOMES, ImportReport, official_list_import
+from core.imports import import_run
+from sanctions.importers.records import OfficialList
+from sanctions.importers.writer import ImportReport, official_list_import
 
 
-def run_list_import(command: BaseCommand, parse: Callable[[], OfficialList]) -> ImportReport:
-    """Parse, then write with a progress bar (on a terminal only), then print the summary."""
-    try:
-        parsed = parse()
-    except ImportFailure as exc:
-        raise CommandError(f"nothing was imported: {exc}") from None
-    with progress_bar(command, parsed.file_name, len(parsed.records)) as progress:
-        task = progress.task_ids[0]
-        try:
-            report = official_list_import(
-                parsed=parsed, progress=lambda done: progress.update(task, completed=done)
-            )
-        except ImportFailure as exc:
-            raise CommandError(f"nothing was imported: {exc}") from None
-    command.stdout.write(
-        f"{parsed.file_name} (generated {parsed.generated_on}) -> source {report.source_id}"
+def run_list_import(
+    command: BaseCommand, parse: Callable[[], OfficialList], *, label: str
+) -> ImportReport:
+    """Import an official list with core.imports.import_run (exit code, progress, summary)."""
+    return import_run(
+        command,
+        label=label,
+        parse=parse,
+        size=lambda parsed: len(parsed.records),
+        write=lambda parsed, progress: official_list_import(parsed=parsed, progress=progress),
     )
-    for key in sorted(report.counts):
-        counts = report.counts[key]
-        command.stdout.write(f"  {key}: " + ", ".join(f"{counts[o]} {o}" for o in OUTCOMES))
-    command.stdout.write("total: " + ", ".join(f"{report.total(o)} {o}" for o in OUTCOMES))
-    for conflict in report.conflicts:
-        command.stdout.write(command.style.WARNING(f"conflict: {conflict}"))
-    return report

@@ -3,15 +3,13 @@ empty, programs like "NPWMD] [DPRK2", a trailing 0x1A byte."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
-import io
 import re
 from pathlib import Path
 
 from sanctions.importers.records import ImportFailure, ListedRecord, OfficialList, RegimeSpec
 from sanctions.importers.un import country_code
+from sources.importing import csv_rows, read_file
 
 COLUMNS = 12
 EMPTY = "-0-"
@@ -51,29 +49,15 @@ def ofac_sdn_parse(path: Path, *, generated_on: dt.date | None = None) -> Offici
                 display, None, "the SDN file has no date: put YYYY-MM-DD in its name or pass --date"
             )
         generated_on = dt.date.fromisoformat(match[1])
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailure(display, None, f"cannot be read: {exc.strerror}") from None
-    if data.lstrip().startswith(b"<"):
-        raise ImportFailure(display, "line 1", "this is XML, not OFAC's SDN CSV")
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ImportFailure(display, f"byte {exc.start}", "not cp1252 text") from None
-    body = text.rstrip("\x1a\r\n")
+    file = read_file(path, encoding="cp1252")
+    if file.data.lstrip().startswith(b"<"):
+        raise file.failure("line 1", "this is XML, not OFAC's SDN CSV")
+    text = file.text
     records: list[ListedRecord] = []
     regimes: dict[str, RegimeSpec] = {}
     seen: set[str] = set()
-    reader = csv.reader(io.StringIO(body, newline=""), strict=True)
-    for row in _rows(reader, display):
-        line = reader.line_num
-        if len(row) != COLUMNS:
-            raise ImportFailure(
-                display,
-                f"line {line}",
-                f"{len(row)} columns, expected {COLUMNS} (not an SDN CSV, or cut short)",
-            )
+    for csv_row in csv_rows(file, columns=COLUMNS, what="an SDN CSV", text=text.rstrip("\x1a\r\n")):
+        row, line = csv_row.values, csv_row.line
         record = _record(row, display, line)
         if record.id in seen:
             raise ImportFailure(
@@ -91,7 +75,7 @@ def ofac_sdn_parse(path: Path, *, generated_on: dt.date | None = None) -> Offici
     return OfficialList(
         family="ofac",
         file_name=path.name,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=file.sha256,
         text=text,
         generated_on=generated_on,
         source_id=f"ofac-sdn-{generated_on.isoformat()}",
@@ -105,21 +89,6 @@ def ofac_sdn_parse(path: Path, *, generated_on: dt.date | None = None) -> Offici
         regimes=regimes,
         records=records,
     )
-
-
-def _rows(reader, display: str):
-    """The CSV rows; a malformed one (e.g. a file cut inside a quoted field) names its line."""
-    while True:
-        try:
-            yield next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ImportFailure(
-                display,
-                f"line {reader.line_num}",
-                f"malformed CSV ({exc}); the file may be cut short",
-            ) from None
 
 
 def _value(raw: str) -> str:

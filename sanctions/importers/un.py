@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import logging
 import re
-from functools import cache
 from pathlib import Path
 
-import country_converter as coco
 from lxml import etree
 
-from core.countries import country_by_code
+from core.countries import iso_alpha2_from
 from core.partial_dates import PartialDate, PartialDateError
 from sanctions.importers.records import ImportFailure, ListedRecord, OfficialList, RegimeSpec
+from sources.importing import read_file
 
 TITLE = "Consolidated United Nations Security Council Sanctions List"
 PUBLISHER = "United Nations Security Council"
@@ -32,36 +29,21 @@ def regime_for(list_type: str) -> RegimeSpec:
     )
 
 
-@cache
 def country_code(name: str) -> str | None:
-    """ISO 3166 alpha-2 for a country name as the list writes it ("Iran (Islamic Republic
+    """ISO 3166 alpha-2 for a country name as a list writes it ("Iran (Islamic Republic
     of)"), matched by country-converter's name patterns; None for anything else ("na")."""
-    name = name.strip()
-    code = _converter().convert(name, src="regex", to="ISO2", not_found="")
-    # Unmatched input comes back unchanged; a real match is an upper-case alpha-2 code.
-    if not isinstance(code, str) or code == name or not (len(code) == 2 and code.isupper()):
-        return None
-    return code if country_by_code(code) else None
-
-
-@cache
-def _converter():
-    logging.getLogger("country_converter").setLevel(logging.ERROR)  # it logs every miss
-    return coco.CountryConverter()
+    return iso_alpha2_from(name, scheme="regex")
 
 
 def un_list_parse(path: Path) -> OfficialList:
     """Read and check a whole UN list file; raise ImportFailure before anything is written."""
-    display = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailure(display, None, f"cannot be read: {exc.strerror}") from None
+    file = read_file(path)
+    display = file.name
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True
     )
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(file.data, parser)
     except etree.XMLSyntaxError as exc:
         line = getattr(exc, "lineno", None)
         raise ImportFailure(
@@ -78,10 +60,7 @@ def un_list_parse(path: Path) -> OfficialList:
         raise ImportFailure(
             display, f"line {root.sourceline}", "the list has no valid dateGenerated attribute"
         )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ImportFailure(display, f"byte {exc.start}", "not UTF-8 text") from None
+    text = file.text
 
     regimes: dict[str, RegimeSpec] = {}
     records: list[ListedRecord] = []
@@ -103,7 +82,7 @@ def un_list_parse(path: Path) -> OfficialList:
     return OfficialList(
         family="un",
         file_name=path.name,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=file.sha256,
         text=text,
         generated_on=generated,
         source_id=f"un-consolidated-list-{generated.isoformat()}",

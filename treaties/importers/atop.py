@@ -10,29 +10,23 @@ one) enriches that treaty instead of duplicating it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
-import io
-import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-import country_converter as coco
 from django.db import transaction
 
 from core.choices import ReviewStatus
-from core.countries import country_by_code
+from core.countries import iso_alpha2_from
 from core.history import change_reason, edited_since_loaded
-from core.imports import ImportFailure
+from core.imports import ImportFailure, ImportSummary
 from core.partial_dates import PartialDate
 from sources.choices import SourceKind
-from sources.models import Citation, Source
+from sources.importing import CitationWriter, csv_rows, official_source, read_file
+from treaties.choices import PartyKind, TreatyKind
+from treaties.importing import country_code_on, party_for_country
 from treaties.models import Participation, Party, Provision, Treaty
 
-SOVIET_END = dt.date(1991, 12, 26)
 PUBLISHER = "ATOP project (Leeds, Ritter, Mitchell and Long, 2002)"
 ALLIANCE_COLUMNS = {
     "atopid",
@@ -79,11 +73,22 @@ class Alliance:
 
 
 @dataclass
-class AtopReport:
-    added: int = 0
-    enriched: int = 0
-    unchanged: int = 0
-    conflicts: list[str] = field(default_factory=list)
+class AtopReport(ImportSummary):
+    """What an ATOP import did: alliances added, treaties enriched, alliances unchanged."""
+
+    outcomes: tuple[str, ...] = ("added", "enriched", "unchanged")
+
+    @property
+    def added(self) -> int:
+        return self.total("added")
+
+    @property
+    def enriched(self) -> int:
+        return self.total("enriched")
+
+    @property
+    def unchanged(self) -> int:
+        return self.total("unchanged")
 
 
 def _partial(year: str, month: str, day: str) -> PartialDate | None:
@@ -97,32 +102,10 @@ def _partial(year: str, month: str, day: str) -> PartialDate | None:
     return PartialDate.parse(f"{y:04d}-{m:02d}-{d:02d}")
 
 
-def _read(path: Path, columns: set[str]) -> tuple[str, str, list[tuple[int, dict, str]]]:
-    display = path.name
-    try:
-        data = path.read_bytes()
-        text = data.decode("utf-8")
-    except OSError as exc:
-        raise ImportFailure(display, None, f"cannot be read: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise ImportFailure(display, f"byte {exc.start}", "not UTF-8 text") from None
-    lines = text.splitlines()
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    missing = columns - set(reader.fieldnames or [])
-    if missing:
-        raise ImportFailure(
-            display, "line 1", f"not ATOP data: missing columns {', '.join(sorted(missing))}"
-        )
-    rows = []
-    try:
-        for row in reader:
-            line = reader.line_num
-            if None in row or len(row) != len(reader.fieldnames):
-                raise ImportFailure(display, f"line {line}", "wrong number of columns")
-            rows.append((line, row, lines[line - 1] if line - 1 < len(lines) else ""))
-    except csv.Error as exc:
-        raise ImportFailure(display, f"line {reader.line_num}", f"malformed CSV ({exc})") from None
-    return text, hashlib.sha256(data).hexdigest(), rows
+def _read(path: Path, columns: set[str]) -> tuple[str, str, list]:
+    file = read_file(path)
+    rows = list(csv_rows(file, columns=columns, what="ATOP data", raw=True))
+    return file.text, file.sha256, [(row.line, row.values, row.raw) for row in rows]
 
 
 def _prefix(raw_line: str, fields: int) -> str:
@@ -179,98 +162,56 @@ def atop_parse(alliance_path: Path, member_path: Path):
     return list(alliances.values()), files
 
 
-@cache
-def _converter():
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
-    return coco.CountryConverter()
-
-
 def iso_for_cow(code: int, on: dt.date | None) -> str | None:
     """ISO 3166 alpha-2 for a COW state code on a date (365 before 26 Dec 1991: SU)."""
-    if code == 365 and on is not None and on < SOVIET_END:
-        return "SU"
-    result = _converter().convert(str(code), src="GWcode", to="ISO2", not_found="")
-    return (
-        result if isinstance(result, str) and len(result) == 2 and country_by_code(result) else None
-    )
+    iso = iso_alpha2_from(str(code), scheme="GWcode")
+    return country_code_on(code=iso, on=on) if iso else None
 
 
 class _Importer:
     def __init__(self, files, report: AtopReport):
         self.report = report
-        self.sources = {kind: self._source(*f) for f, kind in ((f, f[3]) for f in files)}
-        self.cursor: dict[str, int] = defaultdict(int)
-        self.parties = {p.iso_alpha2: p for p in Party.objects.exclude(iso_alpha2=None)}
-
-    def _source(self, file_name, text, sha, kind) -> Source:
-        source_id = f"atop-4-01-{kind}"
-        source = Source.objects.filter(pk=source_id).first()
-        if source is None:
-            source = Source(
-                id=source_id,
-                kind=SourceKind.DATASET,
-                title=f"ATOP v4.01 {kind} data",
-                publisher=PUBLISHER,
-                url="http://www.atopdata.org/",
-                file_name=file_name,
-                sha256=sha,
-                text=text,
-                review_status=ReviewStatus.PUBLISHED,
-            )
-            source.set_partial("published_on", "2018")
-            source.full_clean()
-            source.save()
-        elif source.sha256 != sha:
-            raise ImportFailure(
-                file_name, None, f"differs from the ATOP file already imported as {source_id}"
-            )
-        return source
+        self.citations = {
+            kind: CitationWriter(source=_source(name, text, sha, kind))
+            for name, text, sha, kind in files
+        }
+        self.parties: dict[str, Party] = {}
 
     def cite(self, record, field_name: str, quote: str, kind: str) -> None:
-        source = self.sources[kind]
-        start = source.text.find(quote, self.cursor[kind])
-        if start < 0:
-            start = source.text.find(quote)
-        self.cursor[kind] = max(start, 0)
-        Citation.objects.get_or_create(
-            content_type_id=_content_type_id(type(record)),
-            object_id=str(record.pk),
-            field=field_name,
-            source=source,
-            start=start,
-            end=start + len(quote),
-            stance="supports",
-            defaults={"quote": quote},
-        )
+        self.citations[kind].cite(record, field_name, quote)
 
     def party(self, member: Member, on: dt.date | None) -> Party:
         code = iso_for_cow(member.code, on)
-        if code and code in self.parties:
-            return self.parties[code]
-        party_id = f"iso-{code.lower()}" if code else f"cow-{member.code}"
-        party = Party.objects.filter(pk=party_id).first()
+        if code:
+            return party_for_country(code=code, known=self.parties)
+        # A state that ISO 3166 does not know (e.g. one that ended before it existed).
+        party_id = f"cow-{member.code}"
+        party = self.parties.get(party_id) or Party.objects.filter(pk=party_id).first()
         if party is None:
-            country = country_by_code(code) if code else None
             party = Party(
                 id=party_id,
-                name=country.name if country else f"Correlates of War state {member.code}",
-                kind="former_state" if country and country.former else "state",
-                iso_alpha2=country.alpha2 if country else None,
-                iso_alpha3=country.alpha3 if country else None,
+                name=f"Correlates of War state {member.code}",
+                kind=PartyKind.STATE,
                 review_status=ReviewStatus.PUBLISHED,
             )
             party.full_clean()
             party.save()
-        if code:
-            self.parties[code] = party
+        self.parties[party_id] = party
         return party
 
 
-@cache
-def _content_type_id(model) -> int:
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(model).pk
+def _source(file_name: str, text: str, sha: str, kind: str):
+    return official_source(
+        id=f"atop-4-01-{kind}",
+        file_name=file_name,
+        sha256=sha,
+        text=text,
+        kind=SourceKind.DATASET,
+        title=f"ATOP v4.01 {kind} data",
+        publisher=PUBLISHER,
+        url="http://www.atopdata.org/",
+        published_on="2018",
+    )
 
 
 def _match(alliance: Alliance, party_ids: set[str]) -> Treaty | None:
@@ -293,7 +234,7 @@ def _match(alliance: Alliance, party_ids: set[str]) -> Treaty | None:
 
 def atop_import(*, alliances: list[Alliance], files, progress=None) -> AtopReport:
     """Write ATOP alliances: enrich matching treaties, add the others. All or nothing."""
-    report = AtopReport()
+    report = AtopReport(heading=f"{len(alliances)} alliances")
     with transaction.atomic(), change_reason("imported from ATOP v4.01"):
         importer = _Importer(files, report)
         for index, alliance in enumerate(alliances):
@@ -330,15 +271,15 @@ def _enrich(treaty: Treaty, alliance: Alliance, importer: _Importer) -> None:
     if changed:
         treaty.full_clean()
         treaty.save()
-        importer.report.enriched += 1
+        importer.report.count("enriched")
     else:
-        importer.report.unchanged += 1
+        importer.report.count("unchanged")
 
 
 def _add(alliance: Alliance, members, importer: _Importer) -> None:
     treaty_id = f"atop-{alliance.atop_id}"
     if Treaty.objects.filter(pk=treaty_id).exists():
-        importer.report.unchanged += 1
+        importer.report.count("unchanged")
         return
     names = ", ".join(sorted(p.name for _, p in members)[:4]) + (
         " and others" if len(members) > 4 else ""
@@ -346,7 +287,7 @@ def _add(alliance: Alliance, members, importer: _Importer) -> None:
     treaty = Treaty(
         id=treaty_id,
         title=f"ATOP alliance {alliance.atop_id}: {names}",
-        kind="bilateral" if alliance.bilateral else "multilateral",
+        kind=TreatyKind.BILATERAL if alliance.bilateral else TreatyKind.MULTILATERAL,
         review_status=ReviewStatus.PUBLISHED,
     )
     treaty.set_partial("signed_on", alliance.start)
@@ -376,4 +317,4 @@ def _add(alliance: Alliance, members, importer: _Importer) -> None:
         )
         provision.obligations.set(alliance.obligations)
         importer.cite(provision, "obligations", alliance.quote, "alliance-level")
-    importer.report.added += 1
+    importer.report.count("added")

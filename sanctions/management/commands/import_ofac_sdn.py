@@ -21,4 +21,4 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: Path, date=None, **options):
-        run_list_import(self, lambda: ofac_sdn_parse(path, generated_on=date))
+        run_list_import(self, lambda: ofac_sdn_parse(path, generated_on=date), label=path.name)

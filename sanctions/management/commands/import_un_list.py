@@ -15,4 +15,4 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="The consolidated list XML file.")
 
     def handle(self, *args, path: Path, **options):
-        run_list_import(self, lambda: un_list_parse(path))
+        run_list_import(self, lambda: un_list_parse(path), label=path.name)

@@ -2,10 +2,9 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from core.imports import ImportFailure
-from core.progress import progress_bar
+from core.imports import import_run
 from treaties.importers.atop import atop_import, atop_parse
 
 
@@ -17,19 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("member_csv", type=Path)
 
     def handle(self, *args, alliance_csv: Path, member_csv: Path, **options):
-        try:
-            alliances, files = atop_parse(alliance_csv, member_csv)
-            with progress_bar(self, alliance_csv.name, len(alliances)) as progress:
-                task = progress.task_ids[0]
-                report = atop_import(
-                    alliances=alliances,
-                    files=files,
-                    progress=lambda done: progress.update(task, completed=done),
-                )
-        except ImportFailure as exc:
-            raise CommandError(f"nothing was imported: {exc}") from None
-        self.stdout.write(
-            f"{len(alliances)} alliances: {report.added} added, {report.enriched} enriched, {report.unchanged} unchanged"
+        import_run(
+            self,
+            label=alliance_csv.name,
+            parse=lambda: atop_parse(alliance_csv, member_csv),
+            size=lambda parsed: len(parsed[0]),
+            write=lambda parsed, progress: atop_import(
+                alliances=parsed[0], files=parsed[1], progress=progress
+            ),
         )
-        for conflict in report.conflicts:
-            self.stdout.write(self.style.WARNING(f"conflict: {conflict}"))
