@@ -93,8 +93,10 @@ class PartyRefsField(forms.Field):
         if not refs:
             return UNSET
         resolved = parties_resolve(refs)
-        parties = {ref: resolved[ref] for ref in refs}.values()
-        return list({party.pk if party else None: party for party in parties}.values())
+        distinct = {}  # RU, ru and russia are one party: one condition
+        for party in (resolved[ref] for ref in refs):
+            distinct[party.pk if party else None] = party
+        return list(distinct.values())
 
 
 def filter_by_party(queryset: QuerySet, lookup: str, party: Party | None) -> QuerySet:
