@@ -11,7 +11,7 @@ PORT   ?= 8000
 # Stamp file: reinstall whenever pyproject.toml changes.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint format migrate load serve browser bench clean help
+.PHONY: run test install lint format migrate load serve browser bench fuzz clean help
 
 help:
 	@echo "make run    install, migrate, load records, serve on http://$(HOST):$(PORT)/ (SQLite)"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint   ruff check, format check and the import layers contract (lint-imports)"
 	@echo "make browser install Debian's chromium for the browser tests (root)"
 	@echo "make bench  import the full official lists (DATA=../shared/data) and print figures"
+	@echo "make fuzz   seeded schemathesis run (all checks, 5,000+ cases) against gunicorn, DEBUG off"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=...)")'
@@ -65,6 +66,11 @@ bench: install
 	rm -f /tmp/register-bench.sqlite3
 	DEBUG=1 DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench.sqlite3} $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench.sqlite3} $(BIN)/python manage.py bench_imports $(DATA)
+
+# A long, seeded schemathesis run against production settings under gunicorn on a throwaway
+# SQLite database (docs/testing.md). FUZZ_SEED and FUZZ_MAX_EXAMPLES change the run.
+fuzz: install
+	BIN=$(BIN) scripts/fuzz.sh
 
 # The browser tests drive Debian's chromium (no browser download is possible here). Needs root.
 browser:

@@ -9,6 +9,7 @@ entry into force is unknown is never reported in force.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.db.models import Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -50,6 +51,41 @@ def party_resolve(ref: str, *, published_only: bool = True) -> Party | None:
     if published_only:
         parties = parties.filter(review_status=ReviewStatus.PUBLISHED)
     return parties.order_by("pk").first()
+
+
+def parties_resolve(refs: Collection[str]) -> dict[str, Party | None]:
+    """Each reference's (published) party, as party_resolve finds it, in one query."""
+    refs = {ref for ref in refs if ref}
+    if not refs:
+        return {}
+    codes = {ref.upper() for ref in refs}
+    parties = list(
+        Party.objects.filter(
+            Q(pk__in=refs) | Q(iso_alpha2__in=codes), review_status=ReviewStatus.PUBLISHED
+        ).order_by("pk")
+    )
+    return {
+        ref: next((p for p in parties if p.pk == ref or p.iso_alpha2 == ref.upper()), None)
+        for ref in refs
+    }
+
+
+def party_predecessor_closures(party_ids: Collection[str]) -> dict[str, frozenset[str]]:
+    """Each party id with every predecessor it succeeded (transitively), in one query: the
+    succession links are few (curated), so all are read and followed in Python."""
+    predecessors: dict[str, list[str]] = {}
+    for predecessor, successor in Party.successors.through.objects.values_list(
+        "from_party_id", "to_party_id"
+    ):
+        predecessors.setdefault(successor, []).append(predecessor)
+    closures = {}
+    for party_id in party_ids:
+        closure, frontier = {party_id}, [party_id]
+        while frontier:
+            frontier = [p for s in frontier for p in predecessors.get(s, ()) if p not in closure]
+            closure.update(frontier)
+        closures[party_id] = frozenset(closure)
+    return closures
 
 
 def party_lineage(party: Party) -> dict[str, str | None]:

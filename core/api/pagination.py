@@ -1,23 +1,33 @@
 """Limit/offset pagination that refuses bad input and unordered querysets."""
 
+import re
+
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
-    """`limit` (1..max_limit, default 20) and `offset` (0..); a malformed value is a 400.
+    """`limit` (1..max_limit, default 20) and `offset` (0..max_offset); a malformed value is a 400.
 
-    DRF's own class silently falls back to defaults, which hides client bugs.
+    DRF's own class silently falls back to defaults, which hides client bugs. Only ASCII digits
+    count as a number (Python's int() also takes "+5", " 5" and full-width digits).
+    `max_offset` is far beyond any list's length (the database never reads past the last row,
+    so the length bounds an offset's cost): it only keeps a value out of the 64-bit range that
+    the database driver cannot bind. Deep paging is what a cursor is for.
     """
 
     default_limit = 20
     max_limit = 200
+    max_offset = 1_000_000
+    _whole_number = re.compile(r"-?[0-9]+")
 
     def _read(self, request, name: str, *, minimum: int, maximum: int | None = None) -> int | None:
         raw = request.query_params.get(name)
         if raw is None:
             return None
         try:
+            if not self._whole_number.fullmatch(raw):
+                raise ValueError(raw)
             value = int(raw)
         except ValueError:
             raise ValidationError({name: [f"A whole number is required, got {raw!r}."]}) from None
@@ -33,7 +43,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         return self.default_limit if value is None else value
 
     def get_offset(self, request):
-        return self._read(request, self.offset_query_param, minimum=0) or 0
+        return self._read(request, self.offset_query_param, minimum=0, maximum=self.max_offset) or 0
 
     def paginate_queryset(self, queryset, request, view=None):
         # Unordered pages can skip or repeat rows between requests.
@@ -51,6 +61,8 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                     f"Number of results per page (1-{self.max_limit}, default {self.default_limit})."
                 )
             else:
-                parameter["schema"].update({"minimum": 0, "default": 0})
-                parameter["description"] = "Index of the first result to return (0-based)."
+                parameter["schema"].update({"minimum": 0, "maximum": self.max_offset, "default": 0})
+                parameter["description"] = (
+                    f"Index of the first result to return (0-based, at most {self.max_offset})."
+                )
         return parameters

@@ -1,6 +1,6 @@
 from django_filters import rest_framework as filters
 
-from core.api.filters import RegisterFilterSet, text_filter
+from core.api.filters import DateFilter, RegisterFilterSet, text_filter
 from core.partial_dates import ends_by, starts_on_or_after
 from sanctions.choices import DesignationKind, DesignationStatus, Measure, RegimeStatus
 from sanctions.models import Designation, SanctionsRegime
@@ -13,7 +13,7 @@ class RegimeFilterSet(RegisterFilterSet):
 
     issuer = PartyFilter(field_name="issuer", help_text="Issuer: party id or ISO alpha-2 code.")
     target = PartyFilter(field_name="targets", help_text="A target: party id or ISO alpha-2 code.")
-    active_on = filters.DateFilter(
+    active_on = DateFilter(
         method="filter_active_on",
         help_text="Active on this date (YYYY-MM-DD): start known and on or before it, not ended by then.",
     )
@@ -51,10 +51,10 @@ class DesignationFilterSet(RegisterFilterSet):
     nationality = PartyFilter(
         field_name="nationality", help_text="Nationality: party id or ISO alpha-2 code."
     )
-    listed_after = filters.DateFilter(
+    listed_after = DateFilter(
         method="filter_listed_after", help_text="Listed on or after this date (YYYY-MM-DD)."
     )
-    listed_before = filters.DateFilter(
+    listed_before = DateFilter(
         method="filter_listed_before", help_text="Listed on or before this date (YYYY-MM-DD)."
     )
     reference_number = text_filter(

@@ -34,6 +34,10 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @hypothesis_settings(
     max_examples=40,
+    # The same cases on every run, and no replay of earlier runs' failures from a local
+    # database: the suite never passes or fails by chance. `make fuzz` explores further.
+    derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,

@@ -3,33 +3,55 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
-from core.api.filters import BooleanFilter, RegisterFilterSet, pattern_filter
+from core.api.filters import (
+    MAX_REF_LENGTH,
+    MAX_REPEATS,
+    BooleanFilter,
+    DateFilter,
+    PatternField,
+    RegisterFilterSet,
+    pattern_filter,
+    python_regex,
+)
 from core.partial_dates import ends_by, starts_on_or_after
 from treaties.choices import Obligation, PartyKind, TreatyKind, TreatyStatus
 from treaties.models import Party, Treaty
-from treaties.selectors import in_force_q, party_lineage, party_resolve, status_q
+from treaties.selectors import (
+    in_force_q,
+    parties_resolve,
+    party_predecessor_closures,
+    party_resolve,
+    status_q,
+)
 
 PARTY_REF_PATTERN = r"^([A-Za-z0-9][A-Za-z0-9_.-]*)?$"
 _PARTY_REF_SCHEMA = {
     "type": "string",
     "pattern": PARTY_REF_PATTERN,
+    "maxLength": MAX_REF_LENGTH,
     "description": "A party id (e.g. 'north-korea') or ISO 3166 alpha-2 code (e.g. 'KP').",
 }
 
 
-class PartyRefField(forms.RegexField):
-    """A party id or ISO alpha-2 code. Malformed is an error; well-formed but unknown
-    resolves to None, which matches no record (like any other value nothing has)."""
+class PartyRefSyntaxField(PatternField):
+    """A well-formed party id or ISO alpha-2 code, as sent (no surrounding whitespace)."""
 
     default_error_messages = {"invalid": "Enter a party id or ISO 3166 alpha-2 code."}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 100)
-        super().__init__(PARTY_REF_PATTERN, **kwargs)
+        kwargs.setdefault("max_length", MAX_REF_LENGTH)
+        kwargs.setdefault("strip", False)
+        super().__init__(python_regex(PARTY_REF_PATTERN), **kwargs)
+
+
+class PartyRefField(PartyRefSyntaxField):
+    """A party id or ISO alpha-2 code. Malformed is an error; well-formed but unknown
+    resolves to None, which matches no record (like any other value nothing has)."""
 
     def clean(self, value):
         value = super().clean(value)
@@ -40,15 +62,41 @@ UNSET = object()  # the parameter was not given (or given empty): no filtering
 
 
 class PartyRefsField(forms.Field):
-    """One or more party references (the parameter repeated)."""
+    """One or more party references (the parameter repeated, at most ``MAX_REPEATS`` times).
+
+    Cleans to the distinct parties (None for a reference that names no party), resolved
+    together in one query, so the cost does not grow with the number of values.
+    """
 
     widget = forms.SelectMultiple
-    default_error_messages = {"invalid": "Enter a party id or ISO 3166 alpha-2 code."}
+    # The codes a single value's check raises too, named here so that the schema declares them.
+    default_error_messages = {
+        "invalid": "Enter a party id or ISO 3166 alpha-2 code.",
+        "null_characters_not_allowed": "Null characters are not allowed.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # On the values as given, as the schema's maxItems counts them.
+        self.validators.append(
+            MaxLengthValidator(
+                MAX_REPEATS, message="Give at most %(limit_value)d values (got %(show_value)d)."
+            )
+        )
 
     def clean(self, value):
-        field = PartyRefField(required=False)
-        parties = [field.clean(ref) for ref in (value or []) if ref]
-        return parties or UNSET
+        values = list(value or [])
+        self.run_validators(values)
+        syntax = PartyRefSyntaxField(required=False)
+        refs = list(dict.fromkeys(syntax.clean(ref) for ref in values))
+        refs = [ref for ref in refs if ref]
+        if not refs:
+            return UNSET
+        resolved = parties_resolve(refs)
+        distinct = {}  # RU, ru and russia are one party: one condition
+        for party in (resolved[ref] for ref in refs):
+            distinct[party.pk if party else None] = party
+        return list(distinct.values())
 
 
 def filter_by_party(queryset: QuerySet, lookup: str, party: Party | None) -> QuerySet:
@@ -69,7 +117,7 @@ class PartyFilter(filters.Filter):
         return queryset if value is UNSET else filter_by_party(queryset, self.field_name, value)
 
 
-@extend_schema_field({"type": "array", "items": _PARTY_REF_SCHEMA})
+@extend_schema_field({"type": "array", "items": _PARTY_REF_SCHEMA, "maxItems": MAX_REPEATS})
 class PartiesFilter(filters.Filter):
     """Repeatable party filter: records tied to every one of the given parties."""
 
@@ -83,6 +131,7 @@ class PartyFilterSet(RegisterFilterSet):
     kind = filters.ChoiceFilter(choices=PartyKind.choices, help_text="Only parties of this kind.")
     code = pattern_filter(
         r"^([A-Za-z]{2,3})?$",
+        max_length=3,
         method="filter_code",
         help_text="ISO 3166 alpha-2 or alpha-3 code (any case).",
     )
@@ -103,22 +152,22 @@ class TreatyFilterSet(RegisterFilterSet):
 
     party = PartiesFilter(
         method="filter_party",
-        help_text="Party id or ISO alpha-2 code. Repeat the parameter to require all of the given parties.",
+        help_text=f"Party id or ISO alpha-2 code. Repeat the parameter (at most {MAX_REPEATS} times) to require all of the given parties.",
     )
     include_predecessors = BooleanFilter(
         method="filter_noop",
         help_text="With `party`: also match treaties of the parties' predecessor states (e.g. the Soviet Union for RU).",
     )
     kind = filters.ChoiceFilter(choices=TreatyKind.choices, help_text="Bilateral or multilateral.")
-    signed_after = filters.DateFilter(
+    signed_after = DateFilter(
         method="filter_signed_after",
         help_text="Signed on or after this date (YYYY-MM-DD): the whole partial signing date must be.",
     )
-    signed_before = filters.DateFilter(
+    signed_before = DateFilter(
         method="filter_signed_before",
         help_text="Signed on or before this date (YYYY-MM-DD): the whole partial signing date must be.",
     )
-    in_force_on = filters.DateFilter(
+    in_force_on = DateFilter(
         method="filter_in_force_on",
         help_text="In force on this date (YYYY-MM-DD): entry into force known and certainly on or before it, and not ended by then.",
     )
@@ -153,12 +202,14 @@ class TreatyFilterSet(RegisterFilterSet):
     def filter_party(self, queryset: QuerySet, name: str, parties) -> QuerySet:
         if parties is UNSET:
             return queryset
+        if None in parties:
+            return queryset.none()
+        ids = [party.pk for party in parties]
         follow = self.form.cleaned_data.get("include_predecessors")
-        for party in parties:
-            if party is None:
-                return queryset.none()
-            ids = list(party_lineage(party)) if follow else [party.pk]
-            participants = Treaty.objects.filter(participations__party__in=ids)
+        lineages = party_predecessor_closures(ids) if follow else {pk: {pk} for pk in ids}
+        # One condition per distinct party (at most MAX_REPEATS): a bounded plan.
+        for lineage in lineages.values():
+            participants = Treaty.objects.filter(participations__party__in=lineage)
             queryset = queryset.filter(pk__in=participants.values("pk"))
         return queryset
 
