@@ -10,9 +10,9 @@ from functools import cache
 from pathlib import Path
 
 import country_converter as coco
-from lxml import etree
 
 from core.countries import country_by_code
+from core.imports import xml_parse
 from core.partial_dates import PartialDate, PartialDateError
 from sanctions.importers.records import ImportFailure, ListedRecord, OfficialList, RegimeSpec
 
@@ -57,16 +57,7 @@ def un_list_parse(path: Path) -> OfficialList:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportFailure(display, None, f"cannot be read: {exc.strerror}") from None
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ImportFailure(
-            display, f"line {line}" if line else None, f"not well-formed XML ({exc.msg})"
-        ) from None
+    root = xml_parse(data, file=display)
     if root.tag != "CONSOLIDATED_LIST":
         raise ImportFailure(
             display,
