@@ -34,8 +34,9 @@ def test_quote_not_in_source_is_rejected():
 
 
 def test_quote_must_match_exactly_not_ignoring_case_or_spacing():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         make_citation(record=make_treaty(), source=make_source(), quote="Signed  in 1961")
+    assert "quote" in error.value.message_dict
 
 
 def test_disputing_citation_needs_a_note():
