@@ -8,14 +8,17 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The folder of the full official list files (slow tests and benchmarks).
+DATA   ?= ../shared/data
 # Stamp file: reinstall whenever pyproject.toml changes.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint format migrate load serve browser bench fuzz clean help
+.PHONY: run test test-slow install lint format migrate load serve browser bench fuzz clean help
 
 help:
 	@echo "make run    install, migrate, load records, serve on http://$(HOST):$(PORT)/ (SQLite)"
 	@echo "make test   install, then ruff, lint-imports, makemigrations --check, schema check and pytest"
+	@echo "make test-slow the slow tests: import the full official lists (DATA=../shared/data)"
 	@echo "make serve  production-style: gunicorn + whitenoise on $(HOST):$(PORT)"
 	@echo "make lint   ruff check, format check and the import layers contract (lint-imports)"
 	@echo "make browser install Debian's chromium for the browser tests (root)"
@@ -59,9 +62,14 @@ test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The slow tests import the full official lists from DATA (default ../shared/data); CI runs
+# them after `make test` on each database. A missing folder is an error here, not a skip.
+test-slow: install
+	@test -d "$(DATA)" || { echo "make test-slow: no folder $(DATA) of official files (set DATA=...)" >&2; exit 1; }
+	REGISTER_DATA="$(DATA)" $(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
+
 # Import the full official lists into a throwaway SQLite file and print the figures
-# (docs/benchmarks.md). DATA is the folder of the full files; BENCH_DB another database URL.
-DATA ?= ../shared/data
+# (docs/benchmarks.md). BENCH_DB is another database URL.
 bench: install
 	rm -f /tmp/register-bench.sqlite3
 	DEBUG=1 DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench.sqlite3} $(BIN)/python manage.py migrate --noinput -v0

@@ -6,9 +6,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from lxml import etree
-
 from core.countries import iso_alpha2_from
+from core.imports import xml_parse
 from core.partial_dates import PartialDate, PartialDateError
 from sanctions.importers.records import ImportFailure, ListedRecord, OfficialList, RegimeSpec
 from sources.importing import read_file
@@ -39,16 +38,7 @@ def un_list_parse(path: Path) -> OfficialList:
     """Read and check a whole UN list file; raise ImportFailure before anything is written."""
     file = read_file(path)
     display = file.name
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True
-    )
-    try:
-        root = etree.fromstring(file.data, parser)
-    except etree.XMLSyntaxError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ImportFailure(
-            display, f"line {line}" if line else None, f"not well-formed XML ({exc.msg})"
-        ) from None
+    root = xml_parse(file.data, file=display)
     if root.tag != "CONSOLIDATED_LIST":
         raise ImportFailure(
             display,

@@ -2,6 +2,8 @@
 
 import pytest
 
+from treaties.models import Treaty
+
 pytestmark = pytest.mark.usefixtures("seeded")
 
 
@@ -54,6 +56,25 @@ def test_relations_on_a_date_report_nothing_whose_entry_into_force_is_unknown(ap
     response = api_client.get("/api/v1/parties/russia/relations/north-korea/", {"on": "2024-12-31"})
     assert response.json()["timeline"] == []
     assert response.json()["on"] == "2024-12-31"
+
+
+def test_relations_on_a_date_keep_only_what_was_in_force_or_active_that_day(api_client):
+    treaty = Treaty.objects.get(pk="ussr-dprk-1961")
+    treaty.set_partial("entered_into_force_on", "1961-09-10")
+    treaty.set_partial("ended_on", "1996-09-10")
+    treaty.save()
+
+    def timeline(path, on):
+        response = api_client.get(path, {"on": on})
+        assert response.status_code == 200, response.content
+        return [(e["id"], e["in_force_on"]) for e in response.json()["timeline"]]
+
+    russia_korea = "/api/v1/parties/RU/relations/KP/"
+    un_korea = "/api/v1/parties/un-security-council/relations/KP/"
+    assert timeline(russia_korea, "1970-01-01") == [("ussr-dprk-1961", True)]
+    assert timeline(russia_korea, "1961-08-01") == timeline(russia_korea, "1997-01-01") == []
+    assert timeline(un_korea, "2010-01-01") == [("un-dprk", True)]
+    assert timeline(un_korea, "2005-06-30") == []
 
 
 def test_relations_include_a_regime_between_issuer_and_target(api_client):

@@ -18,13 +18,20 @@ EXAMPLES = {
 
 @pytest.mark.parametrize(("name", "path"), EXAMPLES.items())
 def test_schema_example_is_the_live_response(seeded, api_client, name, path):
+    """The live response equals the committed example. With UPDATE_EXAMPLES=1 a stale example
+    is rewritten and the test still fails, so a run that rewrote anything is never green."""
     response = api_client.get(path)
     assert response.status_code == 200
     body = response.json()
     live = body["results"][0] if "results" in body else body
     target = EXAMPLES_DIR / f"{name}.json"
-    if os.environ.get("UPDATE_EXAMPLES") == "1":
+    committed = json.loads(target.read_text(encoding="utf-8"))
+    if live != committed and os.environ.get("UPDATE_EXAMPLES") == "1":
         target.write_text(json.dumps(live, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert live == json.loads(target.read_text(encoding="utf-8")), (
+        pytest.fail(
+            f"{target.name} did not match {path} and was rewritten: review and commit it, "
+            "then run again without UPDATE_EXAMPLES"
+        )
+    assert live == committed, (
         f"{target.name} no longer matches {path}; regenerate with UPDATE_EXAMPLES=1 pytest {__file__}"
     )

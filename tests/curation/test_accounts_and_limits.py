@@ -37,7 +37,7 @@ def test_create_curator_prints_a_one_time_password_that_works(capsys):
 
 def test_create_curator_refuses_an_existing_name():
     call_command("create_curator", "ana")
-    with pytest.raises(CommandError, match="already exists"):
+    with pytest.raises(CommandError, match="user 'ana' already exists"):
         call_command("create_curator", "ana")
 
 

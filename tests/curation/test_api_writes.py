@@ -7,6 +7,7 @@ from core.models import Change
 from register.services import records_load
 from sanctions.models import Designation
 from sources.models import Citation
+from tests.factories import make_citation, make_source
 from treaties.models import Party, Treaty
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +290,22 @@ def test_drafts_do_not_leak_through_relations_citations_or_changes(curator_clien
         ).json()["count"]
         == 1
     )
+
+
+def test_citations_from_a_draft_source_are_hidden_from_the_public(curator_client, api_client):
+    source = make_source(id="draft-article", review_status="draft")
+    treaty = Treaty.objects.get(pk="ussr-dprk-1961")
+    make_citation(record=treaty, source=source, quote="signed in 1961", field="signed_on")
+
+    def sources(client, **params):
+        query = {"record_id": "ussr-dprk-1961", "limit": 200, **params}
+        response = client.get("/api/v1/citations/", query)
+        assert response.status_code == 200, response.content
+        return {c["source"]["id"] for c in response.json()["results"]}
+
+    assert "kim-pledges-full-support-2024-06-19" in sources(api_client)
+    assert "draft-article" not in sources(api_client)
+    assert "draft-article" in sources(curator_client, include_drafts="true")
 
 
 def test_deleting_a_regime_with_designations_gets_409_and_keeps_the_links(curator_client):

@@ -144,8 +144,13 @@ def test_an_error_in_the_last_file_leaves_an_earlier_load_untouched(fixture_copy
         'started_on = "2006"',
         'started_on = "2006"\nmeasures = ["naming_and_shaming"]',
     )
-    with pytest.raises(RecordError, match="not in the measure vocabulary"):
+    with pytest.raises(RecordError, match="not in the measure vocabulary") as error:
         records_load(fixtures_dir=fixtures, seeds_dir=seeds)
+    assert (error.value.file, error.value.record, error.value.field) == (
+        "fixtures/regimes.toml",
+        "regime 'un-dprk'",
+        "measures",
+    )
     assert counts() == before
 
 

@@ -91,3 +91,13 @@ def test_designation_filters(api_client, regimes):
 
 def test_unknown_regime_matches_nothing(api_client, regimes):
     assert ids(api_client, "/api/v1/designations/", regime="NOPE") == []
+
+
+def test_a_designation_matching_q_in_several_aliases_is_listed_once(api_client):
+    make_designation(
+        id="kpe-002", kind="entity", name="Green Pine", aliases=["Chongsong Yonhap", "Chongsong"]
+    )
+    response = api_client.get("/api/v1/designations/", {"q": "chongsong"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert ([item["id"] for item in body["results"]], body["count"]) == (["kpe-002"], 1)

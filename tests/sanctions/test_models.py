@@ -19,8 +19,9 @@ def test_obligation_vocabulary_is_exactly_the_fixed_list():
 
 
 def test_a_measure_outside_the_vocabulary_is_rejected():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         MeasureType(code="naming_and_shaming").full_clean()
+    assert "code" in error.value.message_dict
 
 
 def test_regime_key_has_the_issuer_target_basis_shape():
@@ -36,8 +37,9 @@ def test_regime_cannot_end_before_it_starts():
     regime.set_partial("ended_on", "2006")
     regime.full_clean()  # the end year contains the start day: possible
     regime.set_partial("ended_on", "2005")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         regime.full_clean()
+    assert "ended_on" in error.value.message_dict
 
 
 def test_designation_dates_of_birth_are_partial_dates():

@@ -83,15 +83,16 @@ def test_bad_files_are_refused_before_anything_is_written(tmp_path, content, mes
     path = tmp_path / "sdn_2024-01-01.csv"
     path.write_bytes(content)
     before = Designation.objects.count(), Source.objects.count()
-    with pytest.raises(ImportFailure, match=message):
+    with pytest.raises(ImportFailure, match=message) as error:
         import_file(path)
+    assert str(error.value).startswith("sdn_2024-01-01.csv: ")
     assert (Designation.objects.count(), Source.objects.count()) == before
 
 
 def test_a_file_without_a_date_needs_one(tmp_path):
     path = tmp_path / "sdn.csv"
     path.write_bytes(SDN_2024.read_bytes())
-    with pytest.raises(CommandError, match="has no date"):
+    with pytest.raises(CommandError, match=r"sdn\.csv: the SDN file has no date"):
         call_command("import_ofac_sdn", path)
     call_command("import_ofac_sdn", path, date=__import__("datetime").date(2024, 5, 3))
     assert Designation.objects.filter(pk="ofac-17614").exists()

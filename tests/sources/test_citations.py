@@ -34,8 +34,9 @@ def test_quote_not_in_source_is_rejected():
 
 
 def test_quote_must_match_exactly_not_ignoring_case_or_spacing():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         make_citation(record=make_treaty(), source=make_source(), quote="Signed  in 1961")
+    assert "quote" in error.value.message_dict
 
 
 def test_disputing_citation_needs_a_note():
@@ -69,10 +70,14 @@ def test_verify_citations_lists_a_quote_that_moved_and_fails(capsys):
     assert f"citation {citation.pk}" in err and "field 'title'" in err
 
 
-def test_verify_citations_detects_a_source_text_changed_after_citing():
+def test_verify_citations_detects_a_source_text_changed_after_citing(capsys):
+    """The change leaves the quote in place at its offsets: only the sha256 can notice it."""
     source = make_source()
-    make_citation(record=make_treaty(), source=source, quote="signed in 1961")
-    source.text = source.text.replace("1961", "1691")
+    citation = make_citation(record=make_treaty(), source=source, quote="signed in 1961")
+    source.text = source.text.replace("automatic military", "automatic naval")
     source.save()
-    with pytest.raises(CommandError):
+    assert source.text[citation.start : citation.end] == citation.quote
+    with pytest.raises(CommandError, match="1 of 1 citations failed"):
         call_command("verify_citations")
+    err = capsys.readouterr().err
+    assert f"citation {citation.pk}" in err and "no longer matches its recorded sha256" in err

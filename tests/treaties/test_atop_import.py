@@ -80,6 +80,8 @@ def test_a_file_that_is_not_atop_is_refused_naming_it(tmp_path):
     before = Treaty.objects.count()
     with pytest.raises(ImportFailure, match=r"alliances\.csv: line 1: not ATOP data"):
         run_import(alliances=bad)
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(
+        CommandError, match=r"nothing was imported: alliances\.csv: line 1: not ATOP"
+    ):
         call_command("import_atop", bad, MEMBERS)
     assert Treaty.objects.count() == before

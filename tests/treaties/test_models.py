@@ -81,8 +81,9 @@ def test_database_refuses_a_date_without_precision():
 
 def test_treaty_ids_are_unique():
     make_treaty(id="same")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         Treaty(id="same", title="Other", kind="bilateral").full_clean()
+    assert "id" in error.value.message_dict
 
 
 def test_a_party_takes_part_in_a_treaty_once():
