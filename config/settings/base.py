@@ -163,7 +163,13 @@ LOGGING = {
 SEEDS_DIR = BASE_DIR / "seeds"
 FIXTURES_DIR = BASE_DIR / "fixtures"
 
+# Request limits (docs/api.md, "Limits"); over them the API answers 413, 400 or 414 in JSON.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 1_048_576)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # query parameters or form fields
+API_JSON_MAX_DEPTH = 32  # nested arrays and objects in a request body
+
 # API: public reads; pagination, filtering and errors are the same on every endpoint.
+# JSON in and out; the browsable HTML pages only in development.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -183,13 +189,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.LimitOffsetPagination",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "core.api.errors.ExceptionHandler",
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
     "ALLOWED_ERROR_STATUS_CODES": [
         "400",
@@ -200,13 +208,19 @@ DRF_STANDARDIZED_ERRORS = {
         "406",
         "409",
         "412",
+        "413",
+        "414",
         "415",
         "429",
         "500",
+        "503",
     ],
     "ERROR_SCHEMAS": {
         "409": "core.api.exceptions.ErrorResponse409Serializer",
         "412": "core.api.exceptions.ErrorResponse412Serializer",
+        "413": "core.api.exceptions.ErrorResponse413Serializer",
+        "414": "core.api.exceptions.ErrorResponse414Serializer",
+        "503": "core.api.exceptions.ErrorResponse503Serializer",
     },
 }
 

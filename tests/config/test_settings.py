@@ -99,8 +99,32 @@ def test_malformed_database_url_and_rates_are_named_on_one_line():
         ("DATABASE_URL", "garbage://x"),
         ("THROTTLE_ANON", "lots"),
         ("LOG_LEVEL", "loud"),
+        ("MAX_REQUEST_BODY_BYTES", "1MB"),
     ]:
         result = run_manage("check", DEBUG="1", **{name: value})
         assert result.returncode != 0
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and name in lines[0], result.stderr
+
+
+def test_request_body_limit_comes_from_the_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "1048576", result.stderr
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)",
+        MAX_REQUEST_BODY_BYTES="2000",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "2000", result.stderr
+
+
+def test_browsable_api_only_with_debug_on():
+    show = "from rest_framework.settings import api_settings as s; print([r.__name__ for r in s.DEFAULT_RENDERER_CLASSES])"
+    assert run_manage("shell", "-c", show).stdout.strip().splitlines()[-1] == "['JSONRenderer']"
+    assert "BrowsableAPIRenderer" in run_manage("shell", "-c", show, DEBUG="1").stdout
+
