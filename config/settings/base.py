@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.health.HealthCheckMiddleware",
+    "core.middleware.UrlLengthLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -167,6 +168,8 @@ FIXTURES_DIR = BASE_DIR / "fixtures"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 1_048_576)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # query parameters or form fields
 API_JSON_MAX_DEPTH = 32  # nested arrays and objects in a request body
+# Path and query string; below gunicorn's limit_request_line (config/gunicorn.py).
+MAX_URL_LENGTH = 4096
 
 # API: public reads; pagination, filtering and errors are the same on every endpoint.
 # JSON in and out; the browsable HTML pages only in development.

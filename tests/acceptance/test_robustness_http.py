@@ -155,6 +155,18 @@ def test_probes_still_answer_any_host(client, settings):
     assert client.get("/healthz", HTTP_HOST="evil.example").status_code == 200
 
 
+def test_url_over_limit_is_414_json(api_client):
+    response = api_client.get("/api/v1/treaties/?q=" + "x" * django_settings.MAX_URL_LENGTH)
+    error = error_of(response, 414)
+    assert (error["type"], error["code"], error["attr"]) == ("client_error", "uri_too_long", None)
+
+
+def test_url_just_under_limit_is_answered(api_client):
+    path = "/api/v1/treaties/?q="
+    response = api_client.get(path + "x" * (django_settings.MAX_URL_LENGTH - len(path)))
+    assert response.status_code == 200
+
+
 # 5. Database unavailable
 
 

@@ -128,3 +128,15 @@ def test_browsable_api_only_with_debug_on():
     assert run_manage("shell", "-c", show).stdout.strip().splitlines()[-1] == "['JSONRenderer']"
     assert "BrowsableAPIRenderer" in run_manage("shell", "-c", show, DEBUG="1").stdout
 
+
+def test_gunicorn_limits_are_above_the_apps_own():
+    """The app answers (in JSON) anything gunicorn lets through, up to gunicorn's own limits."""
+    from django.conf import settings
+
+    from config import gunicorn
+
+    longest_request_line_overhead = len("OPTIONS  HTTP/1.1")
+    assert gunicorn.limit_request_line >= settings.MAX_URL_LENGTH + longest_request_line_overhead
+    assert (gunicorn.limit_request_fields, gunicorn.limit_request_field_size) == (100, 8190)
+    assert gunicorn.timeout == 30
+    assert "--config config/gunicorn.py" in (REPO / "Makefile").read_text()
