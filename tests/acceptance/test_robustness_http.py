@@ -1,23 +1,29 @@
 """Whatever goes wrong, /api/, /healthz and /readyz answer JSON in the one error shape."""
 
 import json
+import os
 import sqlite3
+import threading
+import uuid
 import wsgiref.util
 from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.core.wsgi import get_wsgi_application
 from django.db import connection
 from django.test import Client
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
 from core.health import HealthCheckMiddleware
 from tests.factories import make_party
 from treaties.models import Party, Treaty
 
 pytestmark = pytest.mark.django_db
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
 def error_of(response, status: int) -> dict:
@@ -302,6 +308,70 @@ def test_multipart_write_is_415(curator_client):
     )
     assert error_of(response, 415)["code"] == "unsupported_media_type"
     assert counts() == before
+
+
+# 7. Rate limits under concurrency
+
+
+@pytest.fixture
+def redis_cache(settings):
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {TEST_REDIS_URL} (set TEST_REDIS_URL)")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": f"test-throttle-{uuid.uuid4().hex}",
+        }
+    }
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_rate_limit_is_exact_under_concurrency(redis_cache, monkeypatch):
+    from core.api.throttling import AnonRateThrottle
+
+    limit, attempts, workers = 30, 90, 12
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": f"{limit}/minute"})
+    monkeypatch.setattr(AnonRateThrottle, "timer", staticmethod(lambda: 1_000_000.0))
+    factory = APIRequestFactory()
+    barrier = threading.Barrier(workers)
+    allowed = []
+
+    def client_burst(n: int) -> None:
+        requests = [factory.get("/api/v1/parties/", REMOTE_ADDR="10.9.8.7") for _ in range(n)]
+        for request in requests:
+            request.user = None
+        barrier.wait()
+        for request in requests:
+            allowed.append(AnonRateThrottle().allow_request(request, view=None))
+
+    threads = [
+        threading.Thread(target=client_burst, args=(attempts // workers,)) for _ in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(allowed) == attempts // workers * workers
+    assert allowed.count(True) == limit
+
+
+def test_throttled_response_has_retry_after(api_client, monkeypatch):
+    from core.api.throttling import AnonRateThrottle
+
+    caches["default"].clear()
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    statuses = [api_client.get("/api/v1/parties/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    response = api_client.get("/api/v1/parties/")
+    assert error_of(response, 429)["code"] == "throttled"
+    assert 0 < int(response["Retry-After"]) <= 60
+    caches["default"].clear()
 
 
 # 8. Anything else
