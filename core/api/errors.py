@@ -56,7 +56,10 @@ def error_response(status: int, code: str, detail: str, **headers: str) -> JsonR
     """A response in the API's error shape, for code outside DRF."""
     kind = "server_error" if status >= 500 else "client_error"
     body = {"type": kind, "errors": [{"code": code, "detail": detail, "attr": None}]}
-    return JsonResponse(body, status=status, headers=headers)
+    # Compact separators, as DRF's JSONRenderer writes every other error.
+    return JsonResponse(
+        body, status=status, headers=headers, json_dumps_params={"separators": (",", ":")}
+    )
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:

@@ -257,18 +257,19 @@ def wsgi_get(app, path: str) -> tuple[str, dict, bytes]:
     return answer["status"], answer["headers"], body
 
 
-def test_database_programming_error_stays_a_500():
+def test_database_error_not_about_the_connection_stays_a_500():
+    """Both are OperationalError: SQLite's syntax error, PostgreSQL's statement timeout."""
     if connection.vendor == "sqlite":
         try:
             sqlite3.connect(":memory:").execute("SELEC 1")
         except sqlite3.OperationalError as exc:
-            syntax_error = exc
+            query_error = exc
     else:
         import psycopg
 
-        syntax_error = psycopg.errors.SyntaxError("syntax error at or near SELEC")
+        query_error = psycopg.errors.QueryCanceled("canceling statement due to statement timeout")
     client = APIClient(raise_request_exception=False)
-    with mock.patch.object(connection, "create_cursor", side_effect=syntax_error):
+    with mock.patch.object(connection, "create_cursor", side_effect=query_error):
         response = client.get("/api/v1/parties/")
     assert error_of(response, 500)["code"] == "error"
     assert "Retry-After" not in response
