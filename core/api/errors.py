@@ -20,10 +20,13 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from core.api.exceptions import DatabaseUnavailable, PayloadTooLarge, TooManyParameters
 
 PROBE_PATHS = frozenset({"/healthz", "/readyz"})
+# Renderers that show an error as it is; any other (YAML, HTML templates) gives way to JSON.
+_ERROR_RENDERERS = (JSONRenderer, BrowsableAPIRenderer)
 
 # PostgreSQL SQLSTATEs that mean the server went away or will not take the connection now:
 # class 08 (connection exception), admin/crash shutdown, starting up, too many connections.
@@ -82,6 +85,17 @@ class ExceptionHandler(StandardizedExceptionHandler):
         if is_database_unavailable(exc):
             return DatabaseUnavailable()
         return super().convert_known_exceptions(exc)
+
+    def get_response(self, exc, data):
+        """Errors are JSON even where the view renders YAML (the schema) or HTML (the docs)."""
+        request = self.context.get("request")
+        renderer = getattr(request, "accepted_renderer", None)
+        if request is not None and not isinstance(renderer, _ERROR_RENDERERS):
+            request.accepted_renderer, request.accepted_media_type = (
+                JSONRenderer(),
+                "application/json",
+            )
+        return super().get_response(exc, data)
 
 
 def _body_limit_detail() -> str:

@@ -290,6 +290,15 @@ def test_browser_accept_header_gets_json(api_client):
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
 
 
+def test_schema_errors_are_json_not_yaml(api_client):
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="text/html")
+    assert error_of(response, 406)["code"] == "not_acceptable"
+
+
+def test_docs_page_errors_are_json_not_html(api_client):
+    assert error_of(api_client.post("/api/docs/"), 405)["code"] == "method_not_allowed"
+
+
 def test_form_encoded_write_is_415(curator_client):
     before = counts()
     response = curator_client.post(
