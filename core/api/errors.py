@@ -50,9 +50,10 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
     if isinstance(cause, sqlite3.Error):
         name = getattr(cause, "sqlite_errorname", "") or ""
         return any(name.startswith(unavailable) for unavailable in _SQLITE_UNAVAILABLE)
-    sqlstate = getattr(cause, "sqlstate", None)
+    if not hasattr(cause, "sqlstate"):  # not psycopg: nothing says it is the connection
+        return False
     # psycopg gives no SQLSTATE for failures on the client side: refused, reset, closed.
-    return sqlstate is None or sqlstate.startswith(_POSTGRES_UNAVAILABLE)
+    return cause.sqlstate is None or cause.sqlstate.startswith(_POSTGRES_UNAVAILABLE)
 
 
 def error_response(status: int, code: str, detail: str, **headers: str) -> JsonResponse:
