@@ -165,7 +165,10 @@ SEEDS_DIR = BASE_DIR / "seeds"
 FIXTURES_DIR = BASE_DIR / "fixtures"
 
 # Request limits (docs/api.md, "Limits"); over them the API answers 413, 400 or 414 in JSON.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 1_048_576)
+API_MAX_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1_048_576)
+# Django's own limit, for every body (the admin posts whole source texts): its default,
+# or the API's if that is higher, since the API's body is read under both.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, API_MAX_BODY_BYTES)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # query parameters or form fields
 API_JSON_MAX_DEPTH = 32  # nested arrays and objects in a request body
 # Path and query string; below gunicorn's limit_request_line (config/gunicorn.py).

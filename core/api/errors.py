@@ -80,7 +80,7 @@ class ExceptionHandler(StandardizedExceptionHandler):
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, RequestDataTooBig):
-            return PayloadTooLarge(_body_limit_detail())
+            return PayloadTooLarge()
         if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
             return TooManyParameters(_field_limit_detail())
         if is_database_unavailable(exc):
@@ -99,10 +99,6 @@ class ExceptionHandler(StandardizedExceptionHandler):
         return super().get_response(exc, data)
 
 
-def _body_limit_detail() -> str:
-    return f"The request body is over the limit of {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
-
-
 def _field_limit_detail() -> str:
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     return f"More than {limit} query parameters or form fields."
@@ -115,7 +111,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, DisallowedHost):
         return error_response(400, "disallowed_host", "This server does not serve that Host.")
     if isinstance(exception, RequestDataTooBig):
-        return error_response(413, PayloadTooLarge.default_code, _body_limit_detail())
+        return error_response(413, PayloadTooLarge.default_code, str(PayloadTooLarge().detail))
     if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
         return error_response(400, TooManyParameters.default_code, _field_limit_detail())
     return error_response(400, "bad_request", "The request could not be understood.")

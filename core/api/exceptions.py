@@ -1,5 +1,6 @@
 """API exceptions beyond DRF's own, in the same error format."""
 
+from django.conf import settings
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
@@ -51,6 +52,10 @@ class PayloadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "payload_too_large"
+
+    def __init__(self):
+        limit = settings.API_MAX_BODY_BYTES
+        super().__init__(f"The request body is over the limit of {limit} bytes.")
 
 
 class UriTooLong(APIException):

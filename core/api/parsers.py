@@ -1,4 +1,4 @@
-"""The API reads JSON only, and refuses nesting deeper than a documented limit."""
+"""The API reads JSON only, up to documented limits of size and nesting."""
 
 import re
 
@@ -6,6 +6,8 @@ from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.utils import json
+
+from core.api.exceptions import PayloadTooLarge
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -22,13 +24,16 @@ def nesting_exceeds(text: str, limit: int) -> bool:
 
 
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with a nesting limit (API_JSON_MAX_DEPTH) checked before parsing,
-    so an over-deep body is a 400 naming the limit, never a RecursionError."""
+    """DRF's JSON parser with a size limit (API_MAX_BODY_BYTES: 413) and a nesting limit
+    (API_JSON_MAX_DEPTH: 400 naming it, never a RecursionError), checked before parsing."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         encoding = parsers.get_encoding(parser_context or {})
+        raw = stream.read(settings.API_MAX_BODY_BYTES + 1)
+        if len(raw) > settings.API_MAX_BODY_BYTES:
+            raise PayloadTooLarge()
         try:
-            text = stream.read().decode(encoding)
+            text = raw.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
         limit = settings.API_JSON_MAX_DEPTH

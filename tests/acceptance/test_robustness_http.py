@@ -56,7 +56,7 @@ def counts() -> tuple[int, int]:
 
 def test_body_over_limit_is_413_json(curator_client):
     before = counts()
-    body = json.dumps({"id": "big", "name": "x" * django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    body = json.dumps({"id": "big", "name": "x" * django_settings.API_MAX_BODY_BYTES})
     response = curator_client.post("/api/v1/parties/", body, content_type="application/json")
     error = error_of(response, 413)
     assert (error["type"], error["code"], error["attr"]) == (
@@ -64,7 +64,16 @@ def test_body_over_limit_is_413_json(curator_client):
         "payload_too_large",
         None,
     )
-    assert str(django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE) in error["detail"]
+    assert str(django_settings.API_MAX_BODY_BYTES) in error["detail"]
+    assert counts() == before
+
+
+def test_body_over_djangos_own_limit_is_413_json(curator_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # read before the API's parser sees the body
+    before = counts()
+    body = json.dumps({"id": "big", "name": "x" * 2000, "kind": "state"})
+    response = curator_client.post("/api/v1/parties/", body, content_type="application/json")
+    assert error_of(response, 413)["code"] == "payload_too_large"
     assert counts() == before
 
 

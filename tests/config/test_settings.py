@@ -111,13 +111,13 @@ def test_request_body_limit_comes_from_the_environment():
     result = run_manage(
         "shell",
         "-c",
-        "from django.conf import settings; print(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)",
+        "from django.conf import settings; print(settings.API_MAX_BODY_BYTES)",
     )
     assert result.stdout.strip().splitlines()[-1] == "1048576", result.stderr
     result = run_manage(
         "shell",
         "-c",
-        "from django.conf import settings; print(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)",
+        "from django.conf import settings; print(settings.API_MAX_BODY_BYTES)",
         MAX_REQUEST_BODY_BYTES="2000",
     )
     assert result.stdout.strip().splitlines()[-1] == "2000", result.stderr
