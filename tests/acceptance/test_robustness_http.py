@@ -336,19 +336,22 @@ def test_multipart_write_is_415(curator_client):
 def redis_cache(settings):
     import redis
 
+    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
     try:
-        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+        client.ping()
     except redis.RedisError:
         pytest.skip(f"no Redis at {TEST_REDIS_URL} (set TEST_REDIS_URL)")
+    prefix = f"test-throttle-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": TEST_REDIS_URL,
-            "KEY_PREFIX": f"test-throttle-{uuid.uuid4().hex}",
+            "KEY_PREFIX": prefix,
         }
     }
     yield caches["default"]
-    caches["default"].clear()
+    for key in client.scan_iter(match=f"{prefix}:*"):  # only this test's keys, never flushdb
+        client.delete(key)
 
 
 def test_rate_limit_is_exact_under_concurrency(redis_cache, monkeypatch):
