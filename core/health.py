@@ -1,13 +1,28 @@
 """Liveness and readiness probes for load balancers and orchestrators."""
 
 import logging
+from functools import wraps
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+
+from core.api.errors import database_unavailable_response, error_response
 
 logger = logging.getLogger(__name__)
+
+
+def require_safe(probe):
+    """GET and HEAD only; anything else is a 405 in the API's error shape."""
+
+    @wraps(probe)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            detail = f'Method "{request.method}" not allowed.'
+            return error_response(405, "method_not_allowed", detail, Allow="GET, HEAD")
+        return probe(request)
+
+    return wrapped
 
 
 @never_cache
@@ -19,25 +34,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @never_cache
 @require_safe
-def readyz(request: HttpRequest) -> JsonResponse:
-    """The database answers a trivial query; 503 with a problem body when it does not."""
+def readyz(request: HttpRequest) -> HttpResponse:
+    """The database answers a trivial query; 503 `database_unavailable` when it does not."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
         logger.warning("readiness check failed: database unreachable", exc_info=exc)
-        return JsonResponse(
-            {
-                "type": "about:blank",
-                "title": "Service Unavailable",
-                "status": 503,
-                "detail": "The database is not reachable.",
-                "checks": {"database": "unreachable"},
-            },
-            status=503,
-            content_type="application/problem+json",
-        )
+        return database_unavailable_response(request)
     return JsonResponse({"status": "ready", "checks": {"database": "ok"}})
 
 

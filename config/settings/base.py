@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.health.HealthCheckMiddleware",
+    "core.middleware.UrlLengthLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,15 +169,26 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SEEDS_DIR = BASE_DIR / "seeds"
 FIXTURES_DIR = BASE_DIR / "fixtures"
 
+# Request limits (docs/api.md, "Limits"); over them the API answers 413, 400 or 414 in JSON.
+API_MAX_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1_048_576)
+# Django's own limit, for every body (the admin posts whole source texts): its default,
+# or the API's if that is higher, since the API's body is read under both.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, API_MAX_BODY_BYTES)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # query parameters or form fields
+API_JSON_MAX_DEPTH = 32  # nested arrays and objects in a request body
+# Path and query string; below gunicorn's limit_request_line (config/gunicorn.py).
+MAX_URL_LENGTH = 4096
+
 # API: public reads; pagination, filtering and errors are the same on every endpoint.
+# JSON in and out; the browsable HTML pages only in development.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.api.throttling.AnonRateThrottle",
+        "core.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("THROTTLE_ANON", "120/minute"),
@@ -188,13 +200,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.LimitOffsetPagination",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "core.api.errors.ExceptionHandler",
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
     "ALLOWED_ERROR_STATUS_CODES": [
         "400",
@@ -205,13 +219,19 @@ DRF_STANDARDIZED_ERRORS = {
         "406",
         "409",
         "412",
+        "413",
+        "414",
         "415",
         "429",
         "500",
+        "503",
     ],
     "ERROR_SCHEMAS": {
         "409": "core.api.exceptions.ErrorResponse409Serializer",
         "412": "core.api.exceptions.ErrorResponse412Serializer",
+        "413": "core.api.exceptions.ErrorResponse413Serializer",
+        "414": "core.api.exceptions.ErrorResponse414Serializer",
+        "503": "core.api.exceptions.ErrorResponse503Serializer",
     },
 }
 

@@ -15,4 +15,5 @@ WHITENOISE_USE_FINDERS = True
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",  # the API parses JSON only
 }

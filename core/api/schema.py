@@ -1,8 +1,11 @@
 """The OpenAPI schema generator used for every view."""
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
+from inflection import camelize
 from rest_framework import permissions
 
+from core.api.exceptions import ErrorResponse400ClientErrorSerializer
 from core.api.filters import StrictOrderingFilter
 
 # Permission classes that let anonymous clients read (GET/HEAD/OPTIONS).
@@ -46,7 +49,15 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         return extra
 
     def _should_add_error_response(self, responses, status_code):
-        """409 (referenced record) only on DELETE; 412 (stale If-Match) only on writes to a record."""
+        """409 (referenced record) only on DELETE; 412 (stale If-Match) only on writes to a record;
+        413 (body too large) only where a body is read; 400 everywhere (a bad Host, too many
+        query parameters)."""
+        if status_code == "400":
+            return status_code not in responses
+        if status_code == "413":
+            return self.method in ("POST", "PUT", "PATCH") and super()._should_add_error_response(
+                responses, status_code
+            )
         if status_code == "409":
             return self.method == "DELETE" and super()._should_add_error_response(
                 responses, status_code
@@ -56,3 +67,15 @@ class AutoSchema(StandardizedErrorsAutoSchema):
                 responses, status_code
             )
         return super()._should_add_error_response(responses, status_code)
+
+    def _get_http400_serializer(self):
+        """A validation error where the operation validates input, and otherwise a client
+        error: malformed or over-deep JSON, too many parameters, a Host not served here."""
+        variants = {"client_error": ErrorResponse400ClientErrorSerializer}
+        if self._should_add_validation_error_response():
+            variants["validation_error"] = self._get_serializer_for_validation_error_response()
+        return PolymorphicProxySerializer(
+            component_name=f"{camelize(self.get_operation_id())}ErrorResponse400",
+            serializers=variants,
+            resource_type_field_name="type",
+        )

@@ -99,8 +99,44 @@ def test_malformed_database_url_and_rates_are_named_on_one_line():
         ("DATABASE_URL", "garbage://x"),
         ("THROTTLE_ANON", "lots"),
         ("LOG_LEVEL", "loud"),
+        ("MAX_REQUEST_BODY_BYTES", "1MB"),
     ]:
         result = run_manage("check", DEBUG="1", **{name: value})
         assert result.returncode != 0
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and name in lines[0], result.stderr
+
+
+def test_request_body_limit_comes_from_the_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.API_MAX_BODY_BYTES)",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "1048576", result.stderr
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.API_MAX_BODY_BYTES)",
+        MAX_REQUEST_BODY_BYTES="2000",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "2000", result.stderr
+
+
+def test_browsable_api_only_with_debug_on():
+    show = "from rest_framework.settings import api_settings as s; print([r.__name__ for r in s.DEFAULT_RENDERER_CLASSES])"
+    assert run_manage("shell", "-c", show).stdout.strip().splitlines()[-1] == "['JSONRenderer']"
+    assert "BrowsableAPIRenderer" in run_manage("shell", "-c", show, DEBUG="1").stdout
+
+
+def test_gunicorn_limits_are_above_the_apps_own():
+    """The app answers (in JSON) anything gunicorn lets through, up to gunicorn's own limits."""
+    from django.conf import settings
+
+    from config import gunicorn
+
+    longest_request_line_overhead = len("OPTIONS  HTTP/1.1")
+    assert gunicorn.limit_request_line >= settings.MAX_URL_LENGTH + longest_request_line_overhead
+    assert (gunicorn.limit_request_fields, gunicorn.limit_request_field_size) == (100, 8190)
+    assert gunicorn.timeout == 30
+    assert "--config config/gunicorn.py" in (REPO / "Makefile").read_text()

@@ -19,15 +19,14 @@ def test_readyz_reports_database_reachable(client):
 
 
 @pytest.mark.django_db
-def test_readyz_is_503_with_problem_body_when_database_is_down(client):
+def test_readyz_is_503_in_the_error_shape_when_database_is_down(client):
     with mock.patch("core.health.connection") as conn:
         conn.cursor.side_effect = OperationalError("connection refused")
         response = client.get("/readyz")
     assert response.status_code == 503
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == 503
-    assert body["checks"] == {"database": "unreachable"}
+    assert response["Content-Type"] == "application/json"
+    assert int(response["Retry-After"]) > 0
+    assert response.json()["errors"][0]["code"] == "database_unavailable"
 
 
 def test_probes_refuse_writes(client):

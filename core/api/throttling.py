@@ -1,0 +1,51 @@
+"""Rate limits that stay exact when many workers share one cache (Redis).
+
+DRF's throttles read a history list, then write it back: concurrent requests from one
+client each read the same list, and more get through than the rate allows. These count in
+fixed windows with the cache's atomic add and incr instead (atomic in Redis; under a lock in
+the per-process memory cache), so the N+1st request in a window is refused whatever the
+concurrency. A client may still make up to N requests at the end of one window and N more
+at the start of the next.
+"""
+
+import math
+
+from rest_framework import throttling
+
+
+class FixedWindowRateMixin:
+    """allow_request and wait for a SimpleRateThrottle, counted atomically per window."""
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.window_ends = (window + 1) * self.duration
+        return self._count(f"{key}:{window}") <= self.num_requests
+
+    def _count(self, key: str) -> int:
+        # The key outlives its window, so incr never meets an expired key mid-window.
+        timeout = self.duration + 60
+        while True:
+            if self.cache.add(key, 1, timeout):
+                return 1
+            try:
+                return self.cache.incr(key)
+            except ValueError:  # expired between add and incr: add again
+                continue
+
+    def wait(self) -> int:
+        """Seconds until the current window ends (sent as Retry-After)."""
+        return max(1, math.ceil(self.window_ends - self.now))
+
+
+class AnonRateThrottle(FixedWindowRateMixin, throttling.AnonRateThrottle):
+    """THROTTLE_ANON requests per period from one address without credentials."""
+
+
+class UserRateThrottle(FixedWindowRateMixin, throttling.UserRateThrottle):
+    """THROTTLE_USER requests per period per authenticated user (per address otherwise)."""
