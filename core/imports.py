@@ -89,6 +89,10 @@ def import_run(
             summary = write(parsed, lambda done: progress.update(task, completed=done))
     except ImportFailure as exc:
         raise CommandError(f"nothing was imported: {exc}") from None
+    except ValidationError as exc:  # a record service refused a record the file describes
+        field, messages = next(iter(exc.message_dict.items()))
+        named = "" if field == NON_FIELD_ERRORS else f"field {field}: "
+        raise CommandError(f"nothing was imported: {label}: {named}{' '.join(messages)}") from None
     for line in summary.lines():
         command.stdout.write(line)
     for conflict in summary.conflicts:

@@ -32,6 +32,7 @@ from core.imports import ImportFailure
 from core.partial_dates import PartialDate
 from sources.choices import Stance
 from sources.models import Citation, Source
+from sources.services import citation_write, source_write
 
 BATCH = 500
 # What makes two citations the same (the database's unique constraint on citations).
@@ -166,8 +167,7 @@ def official_source(
         review_status=ReviewStatus.PUBLISHED,
     )
     source.set_partial("published_on", published_on)
-    source.full_clean()
-    source.save()
+    source_write(source=source)
     return source
 
 
@@ -199,7 +199,7 @@ class CitationWriter:
         citation = self._citation(record, field, quote)
         same = {name: getattr(citation, name) for name in _CITATION_KEY}
         if not Citation.objects.filter(**same).exists():
-            citation.save()
+            citation_write(citation=citation)
 
     def add(self, record, field: str, quote: str) -> None:
         """Queue a citation for a record that has none from this source yet (see save)."""

@@ -15,6 +15,7 @@ from core.choices import ReviewStatus
 from core.countries import country_by_code
 from treaties.choices import PartyKind
 from treaties.models import Party
+from treaties.services import party_write
 
 # Successor ISO code -> (predecessor ISO code, the day the successor took over).
 SUCCESSION: dict[str, tuple[tuple[str, dt.date], ...]] = {
@@ -56,7 +57,6 @@ def party_for_country(
             iso_alpha3=country.alpha3,
             review_status=ReviewStatus.PUBLISHED,
         )
-        party.full_clean()
-        party.save()
+        party_write(party=party)
     known[code] = party
     return party

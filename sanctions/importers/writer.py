@@ -21,12 +21,18 @@ from core.imports import ImportFailure, ImportSummary
 from core.partial_dates import PartialDate
 from sanctions.importers.records import ListedRecord, OfficialList
 from sanctions.models import Designation, SanctionsRegime
-from sanctions.services import NewDesignation, designation_update, designations_create_many
+from sanctions.services import (
+    NewDesignation,
+    designation_update,
+    designations_create_many,
+    regime_write,
+)
 from sources.choices import SourceKind
 from sources.importing import CitationWriter, official_source
 from sources.models import Source
 from treaties.importing import party_for_country
 from treaties.models import Party
+from treaties.services import party_write
 
 OUTCOMES = ("added", "updated", "delisted", "unchanged")
 
@@ -128,8 +134,7 @@ def _issuer_and_regimes(parsed: OfficialList) -> dict[str, SanctionsRegime]:
         if parsed.issuer_code:
             country = country_by_code(parsed.issuer_code)
             issuer.iso_alpha2, issuer.iso_alpha3 = country.alpha2, country.alpha3
-        issuer.full_clean()
-        issuer.save()
+        party_write(party=issuer)
     existing = {r.key: r for r in SanctionsRegime.objects.filter(key__in=parsed.regimes)}
     for key, spec in parsed.regimes.items():
         if key not in existing:
@@ -141,8 +146,7 @@ def _issuer_and_regimes(parsed: OfficialList) -> dict[str, SanctionsRegime]:
                 legal_basis=spec.legal_basis,
                 review_status=ReviewStatus.PUBLISHED,
             )
-            regime.full_clean()
-            regime.save()
+            regime_write(regime=regime)
             existing[key] = regime
     return existing
 

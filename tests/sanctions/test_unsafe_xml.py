@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command, execute_from_command_line
 
-from sanctions.services import records_load
+from register.services import records_load
 
 pytestmark = pytest.mark.django_db
 UN_2025 = Path(__file__).with_name("data") / "un_consolidated_2025-04-19_excerpt.xml"

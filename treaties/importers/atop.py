@@ -26,6 +26,7 @@ from sources.importing import CitationWriter, csv_rows, official_source, read_fi
 from treaties.choices import PartyKind, TreatyKind
 from treaties.importing import country_code_on, party_for_country
 from treaties.models import Participation, Party, Provision, Treaty
+from treaties.services import participation_write, party_write, provision_write, treaty_write
 
 PUBLISHER = "ATOP project (Leeds, Ritter, Mitchell and Long, 2002)"
 ALLIANCE_COLUMNS = {
@@ -194,8 +195,7 @@ class _Importer:
                 kind=PartyKind.STATE,
                 review_status=ReviewStatus.PUBLISHED,
             )
-            party.full_clean()
-            party.save()
+            party_write(party=party)
         self.parties[party_id] = party
         return party
 
@@ -269,8 +269,7 @@ def _enrich(treaty: Treaty, alliance: Alliance, importer: _Importer) -> None:
         changed = True
         importer.cite(treaty, field_name, alliance.quote, "alliance-level")
     if changed:
-        treaty.full_clean()
-        treaty.save()
+        treaty_write(treaty=treaty)
         importer.report.count("enriched")
     else:
         importer.report.count("unchanged")
@@ -292,8 +291,7 @@ def _add(alliance: Alliance, members, importer: _Importer) -> None:
     )
     treaty.set_partial("signed_on", alliance.start)
     treaty.set_partial("ended_on", alliance.end)
-    treaty.full_clean()
-    treaty.save()
+    treaty_write(treaty=treaty)
     for field_name in ("title", "kind", "signed_on", "ended_on"):
         if field_name != "ended_on" or alliance.end:
             importer.cite(treaty, field_name, alliance.quote, "alliance-level")
@@ -306,15 +304,14 @@ def _add(alliance: Alliance, members, importer: _Importer) -> None:
         participation.set_partial("consented_on", member.entered)
         if member.exited and alliance.end != member.exited:
             participation.set_partial("withdrew_on", member.exited)
-        participation.full_clean()
-        participation.save()
+        participation_write(participation=participation)
         importer.cite(participation, "party", member.quote, "member-level")
     if alliance.obligations:
-        provision = Provision.objects.create(
+        provision = Provision(
             treaty=treaty,
             label="ATOP obligations",
             summary="Obligations ATOP codes for this alliance.",
         )
-        provision.obligations.set(alliance.obligations)
+        provision_write(provision=provision, obligations=alliance.obligations)
         importer.cite(provision, "obligations", alliance.quote, "alliance-level")
     importer.report.count("added")
