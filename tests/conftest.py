@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 
@@ -28,3 +31,20 @@ def fixture_copy(tmp_path: Path):
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     return fixtures, seeds, edit
+
+
+@pytest.fixture
+def curator(db):
+    user = get_user_model().objects.create_user(
+        "curator", "curator@example.org", "not-used-in-tests-123"
+    )
+    user.groups.add(Group.objects.get(name="curators"))
+    return user
+
+
+@pytest.fixture
+def curator_client(curator) -> APIClient:
+    client = APIClient()
+    token = Token.objects.create(user=curator)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
