@@ -107,7 +107,7 @@ class ModelDerivedFieldsMixin:
             choices = [(value, label) for value, label in model_field.choices if value]
             return ChoiceOrNullField, {**common, "choices": choices}
         if isinstance(model_field, models.JSONField) and model_field.default is list:
-            child = serializers.CharField(max_length=500)
+            child = serializers.CharField()
             return serializers.ListField, {**common, "child": child}
         text = isinstance(model_field, (models.CharField, models.TextField))
         if model_field.blank and not model_field.null and text:
