@@ -9,8 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from core.fixture_files import FixtureRecord, RecordError, read_toml
 from core.history import change_reason
-from core.records import RecordError, Where, read_toml
 from sanctions.services import regime_upsert
 from sources.services import source_upsert
 from treaties.services import party_successors_sync, party_upsert, treaty_upsert
@@ -76,7 +76,7 @@ def records_load(*, fixtures_dir: Path | None = None, seeds_dir: Path | None = N
     ):
         for table, (display, records) in documents.items():
             for index, spec in enumerate(records):
-                where = Where(
+                where = FixtureRecord(
                     display, f"{table} {spec.get('id') or f'#{index + 1}'!r}", report.kept
                 )
                 if table == "source":
@@ -90,7 +90,7 @@ def records_load(*, fixtures_dir: Path | None = None, seeds_dir: Path | None = N
                 report.count(table, str(spec.get("id")), changed)
             if table == "party":
                 for index, spec in enumerate(records):
-                    where = Where(
+                    where = FixtureRecord(
                         display, f"party {spec.get('id') or f'#{index + 1}'!r}", report.kept
                     )
                     report.count(

@@ -15,15 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.choices import ReviewStatus
-from core.history import history_bulk_created
-from core.partial_dates import PartialDateError
-from core.records import (
-    Where,
-    assign,
+from core.fixture_files import (
+    FixtureRecord,
+    keys_check,
     partial_date_values,
-    take,
+    values_set,
     written,
 )
+from core.history import history_bulk_created
+from core.partial_dates import PartialDateError
 from core.services import m2m_set, record_save, record_validate, unknown_problem
 from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
 from sources.services import citation_specs, citations_cover, citations_sync
@@ -89,9 +89,9 @@ def regime_write(
     return changed
 
 
-def regime_upsert(*, spec: dict[str, Any], where: Where) -> bool:
+def regime_upsert(*, spec: dict[str, Any], where: FixtureRecord) -> bool:
     """Load a sanctions regime from its fixture."""
-    take(spec, where, REGIME_KEYS, required=("id", "key", "name"))
+    keys_check(spec, where, REGIME_KEYS, required=("id", "key", "name"))
     regime = SanctionsRegime.objects.filter(pk=spec["id"]).first() or SanctionsRegime(pk=spec["id"])
     created = regime._state.adding
     if problem := unknown_problem(Party, [spec["issuer"]] if spec.get("issuer") else []):
@@ -107,7 +107,7 @@ def regime_upsert(*, spec: dict[str, Any], where: Where) -> bool:
         **partial_date_values(spec, "started_on", where),
         **partial_date_values(spec, "ended_on", where),
     }
-    assign(regime, values)
+    values_set(regime, values)
     arguments = {"regime": regime, "targets": targets, "measures": measures}
     written(where, regime_validate, **arguments)
     specs = citation_specs(spec, where)

@@ -4,7 +4,7 @@ Adding an importer is one module of parsing code plus a command:
 
 1. Parse, writing nothing: ``file = read_file(path)``; ``csv_rows(file, ...)`` for CSV;
    refuse bad input with ``file.failure(where, problem)`` (an ImportFailure naming the file
-   and the line or record). Return plain data (e.g. sanctions.importers.records).
+   and the line or record). Return plain data (e.g. sanctions.importers.parsed).
 2. Write, all of it or nothing: in ``transaction.atomic()`` and ``change_reason(...)``, get
    the file's Source with ``official_source(...)``, resolve countries with
    treaties.importing.party_for_country, write each record through its app's service

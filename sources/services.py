@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.choices import ReviewStatus
+from core.fixture_files import FixtureRecord, keys_check, partial_date_values, values_set, written
 from core.history import edited_since_loaded
-from core.records import Where, assign, partial_date_values, take, written
 from core.services import record_delete, record_save, record_validate
 from sources.choices import Stance
 from sources.models import Citation, QuoteNotFound, Source, locate_quote
@@ -106,7 +106,9 @@ def _cited_already(citation: Citation) -> bool:
     return same.exclude(pk=citation.pk).exists() if citation.pk else same.exists()
 
 
-def citations_sync(*, record: models.Model, specs: list[CitationSpec], where: Where) -> bool:
+def citations_sync(
+    *, record: models.Model, specs: list[CitationSpec], where: FixtureRecord
+) -> bool:
     """Make ``record``'s citations exactly ``specs`` (the loader's), each written through
     citation_write. Returns True when anything was added, changed or removed.
     """
@@ -158,7 +160,7 @@ def citations_sync(*, record: models.Model, specs: list[CitationSpec], where: Wh
 CITATION_KEYS = ("source", "field", "quote", "stance", "note")
 
 
-def citation_specs(spec: dict, where: Where) -> list[CitationSpec]:
+def citation_specs(spec: dict, where: FixtureRecord) -> list[CitationSpec]:
     """Read a record's ``citations`` list from a fixture."""
     raw = spec.get("citations", [])
     if not isinstance(raw, list):
@@ -168,7 +170,7 @@ def citation_specs(spec: dict, where: Where) -> list[CitationSpec]:
         here = where.child(f"citation {index + 1}")
         if not isinstance(item, dict):
             raise here.error(None, "must be a table with source, field and quote")
-        take(item, here, CITATION_KEYS, required=("source", "field", "quote"))
+        keys_check(item, here, CITATION_KEYS, required=("source", "field", "quote"))
         if item.get("stance", Stance.SUPPORTS) not in Stance.values:
             raise here.error("stance", f"must be one of {', '.join(Stance.values)}")
         specs.append(
@@ -183,7 +185,9 @@ def citation_specs(spec: dict, where: Where) -> list[CitationSpec]:
     return specs
 
 
-def citations_cover(*, known: dict[str, object], specs: list[CitationSpec], where: Where) -> None:
+def citations_cover(
+    *, known: dict[str, object], specs: list[CitationSpec], where: FixtureRecord
+) -> None:
     """Every known fact in ``known`` (field -> value) has at least one citation for that field."""
     cited = {spec.field for spec in specs}
     for field, value in known.items():
@@ -193,12 +197,12 @@ def citations_cover(*, known: dict[str, object], specs: list[CitationSpec], wher
             )
 
 
-def source_upsert(*, spec: dict, where: Where, seeds_dir: Path) -> bool:
+def source_upsert(*, spec: dict, where: FixtureRecord, seeds_dir: Path) -> bool:
     """Create or update a seed-article Source from its fixture, checking the file's sha256.
 
     The source's own facts (publisher, publication date) cite its own text.
     """
-    take(spec, where, SOURCE_KEYS, required=("id", "kind", "title", "file", "sha256"))
+    keys_check(spec, where, SOURCE_KEYS, required=("id", "kind", "title", "file", "sha256"))
     path = seeds_dir / spec["file"]
     if not path.is_file():
         raise where.error("file", f"{spec['file']!r} is not a file in {seeds_dir.name}/")
@@ -210,7 +214,7 @@ def source_upsert(*, spec: dict, where: Where, seeds_dir: Path) -> bool:
         )
     source = Source.objects.filter(pk=spec["id"]).first() or Source(pk=spec["id"])
     created = source._state.adding
-    assign(
+    values_set(
         source,
         {
             "kind": spec["kind"],

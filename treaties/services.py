@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 from core.choices import ReviewStatus
+from core.fixture_files import FixtureRecord, keys_check, partial_date_values, values_set, written
 from core.history import edited_since_loaded
-from core.records import Where, assign, partial_date_values, take, written
 from core.services import m2m_set, record_delete, record_save, record_validate, unknown_problem
 from sources.services import citation_specs, citations_cover, citations_sync
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
@@ -56,12 +56,12 @@ PARTICIPATION_KEYS = (
 PROVISION_KEYS = ("label", "summary", "obligations", "automatic", "citations")
 
 
-def party_upsert(*, spec: dict[str, Any], where: Where) -> bool:
+def party_upsert(*, spec: dict[str, Any], where: FixtureRecord) -> bool:
     """Load a party from its fixture (not its successor links: see party_successors_sync)."""
-    take(spec, where, PARTY_KEYS, required=("id", "name", "kind"))
+    keys_check(spec, where, PARTY_KEYS, required=("id", "name", "kind"))
     party = Party.objects.filter(pk=spec["id"]).first() or Party(pk=spec["id"])
     created = party._state.adding
-    assign(
+    values_set(
         party,
         {
             "name": spec["name"],
@@ -86,7 +86,7 @@ def party_upsert(*, spec: dict[str, Any], where: Where) -> bool:
     return citations_sync(record=party, specs=specs, where=where) or changed or created
 
 
-def party_successors_sync(*, spec: dict[str, Any], where: Where) -> bool:
+def party_successors_sync(*, spec: dict[str, Any], where: FixtureRecord) -> bool:
     """Link a loaded party to its successors; every named successor must exist."""
     party = Party.objects.get(pk=spec["id"])
     if edited_since_loaded(party):
@@ -94,9 +94,9 @@ def party_successors_sync(*, spec: dict[str, Any], where: Where) -> bool:
     return written(where, party_write, party=party, successors=spec.get("successors", []))
 
 
-def treaty_upsert(*, spec: dict[str, Any], where: Where) -> bool:
+def treaty_upsert(*, spec: dict[str, Any], where: FixtureRecord) -> bool:
     """Load a treaty with its participations and provisions from its fixture."""
-    take(spec, where, TREATY_KEYS, required=("id", "title", "kind"))
+    keys_check(spec, where, TREATY_KEYS, required=("id", "title", "kind"))
     treaty = Treaty.objects.filter(pk=spec["id"]).first() or Treaty(pk=spec["id"])
     created = treaty._state.adding
     values = {
@@ -111,7 +111,7 @@ def treaty_upsert(*, spec: dict[str, Any], where: Where) -> bool:
         **partial_date_values(spec, "entered_into_force_on", where),
         **partial_date_values(spec, "ended_on", where),
     }
-    assign(treaty, values)
+    values_set(treaty, values)
     participations = [_participation_item(item, where) for item in spec.get("participation", [])]
     provisions = [_provision_item(item, where) for item in spec.get("provision", [])]
     arguments = {
@@ -159,10 +159,10 @@ def treaty_upsert(*, spec: dict[str, Any], where: Where) -> bool:
     return changed or created
 
 
-def _participation_item(item: dict[str, Any], where: Where):
+def _participation_item(item: dict[str, Any], where: FixtureRecord):
     """A participation from a fixture: its values, its citations and its label."""
     here = where.child(f"participation {item.get('party')!r}")
-    take(item, here, PARTICIPATION_KEYS, required=("party",))
+    keys_check(item, here, PARTICIPATION_KEYS, required=("party",))
     values = {
         "party": item["party"],
         "signatory_name": item.get("signatory_name", ""),
@@ -175,10 +175,10 @@ def _participation_item(item: dict[str, Any], where: Where):
     return values, citation_specs(item, here), f"participation {item['party']!r}"
 
 
-def _provision_item(item: dict[str, Any], where: Where):
+def _provision_item(item: dict[str, Any], where: FixtureRecord):
     """A provision from a fixture: its values, its citations and its label."""
     here = where.child(f"provision {item.get('label')!r}")
-    take(item, here, PROVISION_KEYS, required=("label", "summary"))
+    keys_check(item, here, PROVISION_KEYS, required=("label", "summary"))
     values = {
         "label": item["label"],
         "summary": item["summary"],

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand
 
 from core.imports import import_run
-from sanctions.importers.records import OfficialList
+from sanctions.importers.parsed import OfficialList
 from sanctions.importers.writer import ImportReport, official_list_import
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from sanctions.importers.records import ImportFailure, ListedRecord, OfficialList, RegimeSpec
+from sanctions.importers.parsed import ImportFailure, ListedRecord, OfficialList, RegimeSpec
 from sanctions.importers.un import country_code
 from sources.importing import csv_rows, read_file
 

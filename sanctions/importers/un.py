@@ -9,7 +9,7 @@ from pathlib import Path
 from core.countries import iso_alpha2_from
 from core.imports import xml_parse
 from core.partial_dates import PartialDate, PartialDateError
-from sanctions.importers.records import ImportFailure, ListedRecord, OfficialList, RegimeSpec
+from sanctions.importers.parsed import ImportFailure, ListedRecord, OfficialList, RegimeSpec
 from sources.importing import read_file
 
 TITLE = "Consolidated United Nations Security Council Sanctions List"

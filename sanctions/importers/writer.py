@@ -19,7 +19,7 @@ from core.countries import country_by_code
 from core.history import change_reason
 from core.imports import ImportFailure, ImportSummary
 from core.partial_dates import PartialDate
-from sanctions.importers.records import ListedRecord, OfficialList
+from sanctions.importers.parsed import ListedRecord, OfficialList
 from sanctions.models import Designation, SanctionsRegime
 from sanctions.services import (
     NewDesignation,

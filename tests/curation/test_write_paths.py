@@ -7,8 +7,8 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
+from core.fixture_files import RecordError
 from core.models import Change
-from core.records import RecordError
 from register.services import records_load
 from sources.models import Citation
 from treaties.models import Party, Treaty

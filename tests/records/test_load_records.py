@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from core.records import RecordError
+from core.fixture_files import RecordError
 from register.services import records_load
 from sanctions.models import SanctionsRegime
 from sources.models import Citation, Source

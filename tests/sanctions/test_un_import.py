@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from core.models import Change
 from register.services import records_load
-from sanctions.importers.records import ImportFailure
+from sanctions.importers.parsed import ImportFailure
 from sanctions.importers.un import un_list_parse
 from sanctions.importers.writer import official_list_import
 from sanctions.models import Designation, SanctionsRegime

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.records import RecordError
+from core.fixture_files import RecordError
 from register.services import records_load
 
 

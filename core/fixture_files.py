@@ -30,7 +30,7 @@ class RecordError(Exception):
 
 
 @dataclass(frozen=True)
-class Where:
+class FixtureRecord:
     """The file and record being loaded, for error messages; ``kept`` collects the records
     left alone because someone edited them after they were loaded."""
 
@@ -41,8 +41,8 @@ class Where:
     def error(self, field: str | None, problem: str) -> RecordError:
         return RecordError(self.file, self.record, field, problem)
 
-    def child(self, label: str) -> Where:
-        return Where(self.file, f"{self.record} > {label}", self.kept)
+    def child(self, label: str) -> FixtureRecord:
+        return FixtureRecord(self.file, f"{self.record} > {label}", self.kept)
 
     def keep(self, instance) -> bool:
         """Leave ``instance`` alone (and say so) if it was edited since it was loaded."""
@@ -65,8 +65,8 @@ def read_toml(path: Path, *, display: str) -> dict[str, Any]:
         raise RecordError(display, "(file)", None, f"cannot be read: {exc.strerror}") from None
 
 
-def take(
-    spec: dict[str, Any], where: Where, allowed: Iterable[str], required: Iterable[str] = ()
+def keys_check(
+    spec: dict[str, Any], where: FixtureRecord, allowed: Iterable[str], required: Iterable[str] = ()
 ) -> None:
     """Refuse unknown keys (typos) and missing required keys."""
     unknown = sorted(set(spec) - set(allowed))
@@ -77,7 +77,7 @@ def take(
             raise where.error(key, "is required")
 
 
-def partial_date(spec: dict[str, Any], key: str, where: Where) -> PartialDate | None:
+def partial_date(spec: dict[str, Any], key: str, where: FixtureRecord) -> PartialDate | None:
     """Read an optional partial date ("1961", "1961-07", "1961-07-06")."""
     value = spec.get(key)
     if value is None:
@@ -90,7 +90,7 @@ def partial_date(spec: dict[str, Any], key: str, where: Where) -> PartialDate | 
         raise where.error(key, str(exc)) from None
 
 
-def partial_date_values(spec: dict[str, Any], key: str, where: Where) -> dict[str, Any]:
+def partial_date_values(spec: dict[str, Any], key: str, where: FixtureRecord) -> dict[str, Any]:
     """The two stored columns (date, precision) for an optional partial date in ``spec``."""
     value = partial_date(spec, key, where)
     return {
@@ -99,7 +99,7 @@ def partial_date_values(spec: dict[str, Any], key: str, where: Where) -> dict[st
     }
 
 
-def assign(instance: models.Model, values: dict[str, Any]) -> bool:
+def values_set(instance: models.Model, values: dict[str, Any]) -> bool:
     """Set attributes on ``instance``; True when any value differs from what it held."""
     changed = False
     for name, value in values.items():
@@ -110,7 +110,7 @@ def assign(instance: models.Model, values: dict[str, Any]) -> bool:
 
 
 def written(
-    where: Where,
+    where: FixtureRecord,
     write: Callable[..., bool],
     *,
     parts: dict[str, list[str]] | None = None,
