@@ -48,3 +48,11 @@ def curator_client(curator) -> APIClient:
     token = Token.objects.create(user=curator)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+@pytest.fixture
+def seeded(db):
+    """The curated, article-derived records (fixtures/), loaded."""
+    from register.services import records_load
+
+    return records_load()

@@ -4,13 +4,12 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from core.models import Change
-from register.services import records_load
 from sanctions.models import Designation
 from sources.models import Citation
 from tests.factories import make_citation, make_source
 from treaties.models import Party, Treaty
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 TREATY = {
     "id": "test-pact-1999",
@@ -30,11 +29,6 @@ TREATY = {
         {"label": "Article 1", "summary": "Consultations.", "obligations": ["consultation"]}
     ],
 }
-
-
-@pytest.fixture(autouse=True)
-def seeded():
-    records_load()
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from core.imports import ImportFailure
 from core.models import Change
 from core.partial_dates import PartialDate, PartialDateError
-from register.services import records_load
 from sanctions.importers.un import un_list_parse
 from sanctions.importers.writer import official_list_import
 from sanctions.models import Designation, SanctionsRegime
@@ -23,7 +22,7 @@ from sanctions.services import (
 )
 from tests.curation.test_admin import change_form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 UN_2025 = (
     Path(__file__).parents[1] / "sanctions" / "data" / "un_consolidated_2025-04-19_excerpt.xml"
 )
@@ -48,11 +47,6 @@ BAD = [
     ),
 ]
 IDS = [case[0] for case in BAD]
-
-
-@pytest.fixture(autouse=True)
-def seeded():
-    records_load()
 
 
 @pytest.fixture

@@ -6,22 +6,16 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from register.services import records_load
 from sanctions.importers.ofac import ofac_sdn_parse
 from sanctions.importers.parsed import ImportFailure
 from sanctions.importers.writer import official_list_import
 from sanctions.models import Designation, SanctionsRegime
 from sources.models import Source
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 DATA = Path(__file__).with_name("data")
 SDN_2022 = DATA / "ofac_sdn_2022-02-17_excerpt.csv"
 SDN_2024 = DATA / "ofac_sdn_2024-05-03_excerpt.csv"
-
-
-@pytest.fixture(autouse=True)
-def seeded():
-    records_load()
 
 
 def import_file(path: Path, **kwargs):

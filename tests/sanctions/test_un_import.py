@@ -7,14 +7,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.models import Change
-from register.services import records_load
 from sanctions.importers.parsed import ImportFailure
 from sanctions.importers.un import un_list_parse
 from sanctions.importers.writer import official_list_import
 from sanctions.models import Designation, SanctionsRegime
 from sources.models import Citation, Source
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 DATA = Path(__file__).with_name("data")
 UN_2020 = DATA / "un_consolidated_2020-11-30_excerpt.xml"
 UN_2025 = DATA / "un_consolidated_2025-04-19_excerpt.xml"
@@ -31,11 +30,6 @@ def counts() -> tuple:
         Source.objects.count(),
         Citation.objects.count(),
     )
-
-
-@pytest.fixture(autouse=True)
-def seeded():
-    records_load()
 
 
 def test_dprk_list_is_the_fixtures_un_regime_not_a_new_one():

@@ -7,19 +7,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.imports import ImportFailure
-from register.services import records_load
 from treaties.importers.atop import atop_import, atop_parse, iso_for_cow
 from treaties.models import Treaty
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 DATA = Path(__file__).resolve().parents[1] / "sanctions" / "data"
 ALLIANCES = DATA / "atop_alliance_level_excerpt.csv"
 MEMBERS = DATA / "atop_member_level_excerpt.csv"
-
-
-@pytest.fixture(autouse=True)
-def seeded():
-    records_load()
 
 
 def run_import(alliances=ALLIANCES, members=MEMBERS):

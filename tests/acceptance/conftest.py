@@ -1,9 +1,0 @@
-import pytest
-
-from register.services import records_load
-
-
-@pytest.fixture
-def seeded(db):
-    """The curated, article-derived records."""
-    records_load()
