@@ -14,16 +14,19 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from core.choices import ReviewStatus
 from core.partial_dates import PartialDate, ends_by
+from core.visibility import public_view
 from sanctions.choices import DesignationStatus, RegimeStatus
 from sanctions.models import Designation, DesignationAlias, SanctionsRegime
-from treaties.models import Party, Treaty
+from sources.models import Source
+from treaties.models import Participation, Party, Treaty
 from treaties.selectors import citations_prefetch, party_lineage, treaty_in_force, treaty_status
 
 
 def regimes_for_api() -> QuerySet[SanctionsRegime]:
-    return SanctionsRegime.objects.select_related("issuer").prefetch_related(
+    # Related records are prefetched, not joined, so that a public view can leave out drafts.
+    return SanctionsRegime.objects.prefetch_related(
+        "issuer",
         Prefetch("targets", queryset=Party.objects.order_by("name", "pk")),
         "measures",
         citations_prefetch(),
@@ -31,14 +34,12 @@ def regimes_for_api() -> QuerySet[SanctionsRegime]:
 
 
 def designations_for_api() -> QuerySet[Designation]:
-    return (
-        Designation.objects.select_related("nationality", "source")
-        .defer("source__text")
-        .prefetch_related(
-            Prefetch("aliases", queryset=DesignationAlias.objects.order_by("name", "pk")),
-            Prefetch("regimes", queryset=SanctionsRegime.objects.order_by("key")),
-            citations_prefetch(),
-        )
+    return Designation.objects.prefetch_related(
+        "nationality",
+        Prefetch("source", queryset=Source.objects.defer("text")),
+        Prefetch("aliases", queryset=DesignationAlias.objects.order_by("name", "pk")),
+        Prefetch("regimes", queryset=SanctionsRegime.objects.order_by("key")),
+        citations_prefetch(),
     )
 
 
@@ -120,12 +121,13 @@ def relations_timeline(
     """
     mine, theirs = party_lineage(party), party_lineage(other)
     entries: list[TimelineEntry] = []
-    published = ReviewStatus.PUBLISHED
-    treaties = (
-        Treaty.objects.filter(review_status=published, participations__party__in=mine)
+    treaties = public_view(
+        Treaty.objects.filter(participations__party__in=mine)
         .filter(pk__in=Treaty.objects.filter(participations__party__in=theirs).values("pk"))
         .distinct()
-        .prefetch_related(Prefetch("participations__party"))
+        .prefetch_related(
+            Prefetch("participations", queryset=Participation.objects.select_related("party"))
+        )
     )
     for treaty in treaties:
         involved = {p.party_id for p in treaty.participations.all()}
@@ -144,12 +146,12 @@ def relations_timeline(
                 via_succession=_succession_notes(involved, mine, theirs),
             )
         )
-    regimes = (
-        SanctionsRegime.objects.filter(review_status=published)
-        .filter(Q(issuer__in=mine, targets__in=theirs) | Q(issuer__in=theirs, targets__in=mine))
+    regimes = public_view(
+        SanctionsRegime.objects.filter(
+            Q(issuer__in=mine, targets__in=theirs) | Q(issuer__in=theirs, targets__in=mine)
+        )
         .distinct()
-        .select_related("issuer")
-        .prefetch_related("targets")
+        .prefetch_related("issuer", "targets")
     )
     for regime in regimes:
         targets = {t.pk for t in regime.targets.all()}
