@@ -100,9 +100,11 @@ def versions(instance, *, public: bool = False) -> list[dict]:
 
 
 def _plain(value, field):
-    if isinstance(value, list):  # many-to-many: the through rows, as dicts of ids
+    if field.many_to_many:  # the through rows, as dicts of ids: keep the related record's
         target = field.m2m_reverse_field_name()
-        return sorted(str(v[target]) if isinstance(v, dict) else str(v) for v in value)
+        return sorted(str(v[target]) if isinstance(v, dict) else str(v) for v in value or [])
+    if isinstance(value, list):
+        return sorted(str(v) for v in value)
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
