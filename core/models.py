@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -102,6 +103,7 @@ class Change(models.Model):
         "contenttypes.ContentType", on_delete=models.PROTECT, help_text="The kind of record."
     )
     object_id = models.CharField(max_length=100, help_text="The record's id.")
+    record = GenericForeignKey("content_type", "object_id")  # public when the record is
     history_id = models.BigIntegerField(
         help_text="The id of the historical version this change made."
     )

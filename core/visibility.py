@@ -1,37 +1,99 @@
-"""Which records the public may see: published ones, and the parts and evidence of those.
+"""Which records the public may see: published ones, and the parts, links and evidence of those.
 
-A model with ``review_status`` is public when published; a model that is part of another
-(``review_parent = "treaty"``) is public when its parent is; evidence and change-log rows
-that point at records through (content type, object id) follow the record they point at.
+The rules, declared on the models:
+
+- a model with ``review_status`` is public when published;
+- a model with ``review_parents`` (e.g. a participation: its treaty and its party) is public
+  when every record those relations name is;
+- a model with a generic foreign key (a citation, a change-log row) is public when the record
+  it points at is, and its ``review_parents`` (a citation's source) are.
+
+``public_view`` applies them to an API queryset once, so no representation can show a draft:
+it filters the rows, filters every prefetched relation to public rows (a forward relation to
+a draft then reads as null), counts only public rows in ``RelatedCount`` annotations, and
+refuses a ``select_related`` join to a record that could be a draft.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+from collections.abc import Iterable
+
 from django.apps import apps
-from django.db.models import CharField, Q
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import (
+    CharField,
+    Func,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Cast
 
 from core.choices import ReviewStatus
 
 
-def _reviewed_models():
-    for model in apps.get_models():
-        if model._meta.model_name.startswith("historical"):
-            continue  # django-simple-history's copies carry review_status too
-        if hasattr(model, "review_status"):
-            yield model, "review_status"
-        elif getattr(model, "review_parent", None):
-            yield model, f"{model.review_parent}__review_status"
+@functools.cache
+def _is_ruled(model: type[Model]) -> bool:
+    if model._meta.model_name.startswith("historical"):
+        return False  # django-simple-history's copies carry review_status too
+    return bool(
+        hasattr(model, "review_status")
+        or getattr(model, "review_parents", ())
+        or _generic_keys(model)
+    )
 
 
-def draft_records_q(
-    content_type_field: str = "content_type", object_id_field: str = "object_id"
+def _generic_keys(model: type[Model]) -> list[GenericForeignKey]:
+    return [f for f in model._meta.private_fields if isinstance(f, GenericForeignKey)]
+
+
+@functools.cache
+def public_q(
+    model: type[Model],
+    prefix: str = "",
+    *,
+    trusted: tuple[str, ...] = (),
+    _seen: frozenset = frozenset(),
 ) -> Q:
-    """Rows whose (content type, object id) points at a draft record or a part of one."""
+    """Rows of ``model`` the public may see (``prefix`` reaches the model over a relation;
+    ``trusted`` names relations already known to hold public records)."""
+    condition = Q()
+    if hasattr(model, "review_status"):
+        condition &= Q(**{f"{prefix}review_status": ReviewStatus.PUBLISHED})
+    for parent in getattr(model, "review_parents", ()):
+        if parent not in trusted:
+            related = model._meta.get_field(parent).related_model
+            condition &= public_q(related, f"{prefix}{parent}__", _seen=_seen | {model})
+    for key in _generic_keys(model):
+        if key.name not in trusted:
+            condition &= ~private_records_q(
+                f"{prefix}{key.ct_field}", f"{prefix}{key.fk_field}", _seen=_seen | {model}
+            )
+    return condition
+
+
+@functools.cache
+def private_records_q(
+    content_type_field: str = "content_type",
+    object_id_field: str = "object_id",
+    *,
+    _seen: frozenset = frozenset(),
+) -> Q:
+    """Rows whose (content type, object id) points at a record the public may not see."""
     condition = Q(pk__in=[])
-    for model, status_path in _reviewed_models():
-        drafts = model._default_manager.filter(**{status_path: ReviewStatus.DRAFT})
-        ids = drafts.annotate(_id=Cast("pk", CharField())).values("_id")
+    for model in apps.get_models():  # called once the app registry is ready (results are cached)
+        if model in _seen or not _is_ruled(model) or not hasattr(model, "history"):
+            continue  # only recorded models (those with a history) are cited or logged
+        hidden = model._default_manager.exclude(public_q(model, _seen=_seen | {model}))
+        ids = hidden.annotate(_id=Cast("pk", CharField())).values("_id")
         # Match the content type by name, not by a looked-up row: building this touches no table.
         condition |= Q(
             **{
@@ -41,3 +103,96 @@ def draft_records_q(
             }
         )
     return condition
+
+
+def public_pks(model: type[Model], pks: Iterable) -> set[str]:
+    """Which of ``pks`` (as strings) name public records of ``model``."""
+    pks = {str(pk) for pk in pks if pk is not None}
+    if not pks or not _is_ruled(model):
+        return pks
+    rows = model._default_manager.filter(public_q(model), pk__in=pks)
+    return {str(pk) for pk in rows.values_list("pk", flat=True)}
+
+
+class RelatedCount(Subquery):
+    """How many ``model`` rows point at the outer row through ``link``; in a ``public_view``
+    only the public ones."""
+
+    def __init__(self, model: type[Model], link: str, *, public: bool = False):
+        self.counted, self.link, self.public = model, link, public
+        rows = model._default_manager.filter(**{link: OuterRef("pk")})
+        if public:
+            rows = rows.filter(public_q(model))
+        # COUNT without GROUP BY: one row, 0 when nothing points at the outer row.
+        count = rows.order_by().annotate(_n=Func("pk", function="COUNT")).values("_n")
+        super().__init__(count, output_field=IntegerField())
+
+
+def public_view(queryset: QuerySet, *, trusted: tuple[str, ...] = ()) -> QuerySet:
+    """``queryset`` as the public may see it: its rows, their prefetched relations and counts."""
+    model = queryset.model
+    _refuse_private_joins(model, queryset.query.select_related)
+    if _is_ruled(model):
+        queryset = queryset.filter(public_q(model, trusted=trusted))
+    counts = {
+        name: RelatedCount(expr.counted, expr.link, public=True)
+        for name, expr in queryset.query.annotations.items()
+        if isinstance(expr, RelatedCount) and not expr.public
+    }
+    if counts:
+        queryset = queryset.annotate(**counts)  # replaces the counts of every row
+    lookups = [_public_prefetch(model, lookup) for lookup in queryset._prefetch_related_lookups]
+    return queryset.prefetch_related(None).prefetch_related(*lookups)
+
+
+def _public_prefetch(model: type[Model], lookup: str | Prefetch) -> str | Prefetch:
+    path = lookup.prefetch_through if isinstance(lookup, Prefetch) else lookup
+    names = path.split(LOOKUP_SEP)
+    for name in names[:-1]:
+        model = model._meta.get_field(name).related_model
+        if _is_ruled(model):
+            raise ImproperlyConfigured(
+                f"Prefetch {path!r} passes through {model.__name__}, which may hold drafts: "
+                "nest a Prefetch per level so that each can be filtered."
+            )
+    field = model._meta.get_field(names[-1])
+    related = field.related_model
+    if not _is_ruled(related) and (not isinstance(lookup, Prefetch) or lookup.queryset is None):
+        return lookup
+    queryset = lookup.queryset if isinstance(lookup, Prefetch) else None
+    public = copy.copy(lookup) if isinstance(lookup, Prefetch) else Prefetch(lookup)
+    public.queryset = public_view(
+        queryset if queryset is not None else related._default_manager.all(),
+        trusted=_back_to_parent(model, field),
+    )
+    return public
+
+
+def _back_to_parent(parent: type[Model], field) -> tuple[str, ...]:
+    """The relation of a prefetched row that leads back to its parent row: public, since the
+    parent rows were filtered (a treaty's participations need not check the treaty again)."""
+    if not _is_ruled(parent):
+        return ()
+    if isinstance(field, GenericRelation):
+        return tuple(
+            key.name
+            for key in _generic_keys(field.related_model)
+            if (key.ct_field, key.fk_field)
+            == (field.content_type_field_name, field.object_id_field_name)
+        )
+    if field.one_to_many and not field.concrete:  # a reverse foreign key
+        return (field.field.name,)
+    return ()
+
+
+def _refuse_private_joins(model: type[Model], select_related: dict | bool) -> None:
+    if select_related is True:
+        raise ImproperlyConfigured(f"{model.__name__}: name the relations to select_related.")
+    for name, nested in (select_related or {}).items():
+        related = model._meta.get_field(name).related_model
+        if _is_ruled(related) and name not in getattr(model, "review_parents", ()):
+            # A join cannot hide a draft; a filtered Prefetch shows it as null instead.
+            raise ImproperlyConfigured(
+                f"{model.__name__}.{name} may name a draft: prefetch it instead of select_related."
+            )
+        _refuse_private_joins(related, nested)

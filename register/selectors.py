@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-from core.choices import ReviewStatus
 from core.partial_dates import PartialDate
+from core.visibility import public_view
 from sanctions.models import SanctionsRegime
 from sanctions.selectors import regime_active, regime_status
-from treaties.models import Party, Treaty
+from treaties.models import Participation, Party, Treaty
 from treaties.selectors import party_lineage, treaty_in_force, treaty_status
 
 
@@ -56,12 +56,13 @@ def relations_timeline(
     """
     mine, theirs = party_lineage(party), party_lineage(other)
     entries: list[TimelineEntry] = []
-    published = ReviewStatus.PUBLISHED
-    treaties = (
-        Treaty.objects.filter(review_status=published, participations__party__in=mine)
+    treaties = public_view(
+        Treaty.objects.filter(participations__party__in=mine)
         .filter(pk__in=Treaty.objects.filter(participations__party__in=theirs).values("pk"))
         .distinct()
-        .prefetch_related(Prefetch("participations__party"))
+        .prefetch_related(
+            Prefetch("participations", queryset=Participation.objects.select_related("party"))
+        )
     )
     for treaty in treaties:
         involved = {p.party_id for p in treaty.participations.all()}
@@ -80,12 +81,12 @@ def relations_timeline(
                 via_succession=_succession_notes(involved, mine, theirs),
             )
         )
-    regimes = (
-        SanctionsRegime.objects.filter(review_status=published)
-        .filter(Q(issuer__in=mine, targets__in=theirs) | Q(issuer__in=theirs, targets__in=mine))
+    regimes = public_view(
+        SanctionsRegime.objects.filter(
+            Q(issuer__in=mine, targets__in=theirs) | Q(issuer__in=theirs, targets__in=mine)
+        )
         .distinct()
-        .select_related("issuer")
-        .prefetch_related("targets")
+        .prefetch_related("issuer", "targets")
     )
     for regime in regimes:
         targets = {t.pk for t in regime.targets.all()}

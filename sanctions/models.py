@@ -207,7 +207,7 @@ class Designation(ReviewedModel, PartialDatesModel, TimeStampedModel):
 class DesignationAlias(models.Model):
     """Another name a designation is listed under."""
 
-    review_parent = "designation"  # public when its designation is published
+    review_parents = ("designation",)  # public when its designation is published
 
     designation = models.ForeignKey(
         Designation, on_delete=models.CASCADE, related_name="aliases", help_text="The designation."

@@ -15,12 +15,15 @@ from django.utils import timezone
 from core.partial_dates import ends_by
 from sanctions.choices import DesignationStatus, RegimeStatus
 from sanctions.models import Designation, DesignationAlias, SanctionsRegime
+from sources.models import Source
 from treaties.models import Party
 from treaties.selectors import citations_prefetch
 
 
 def regimes_for_api() -> QuerySet[SanctionsRegime]:
-    return SanctionsRegime.objects.select_related("issuer").prefetch_related(
+    # Related records are prefetched, not joined, so that a public view can leave out drafts.
+    return SanctionsRegime.objects.prefetch_related(
+        "issuer",
         Prefetch("targets", queryset=Party.objects.order_by("name", "pk")),
         "measures",
         citations_prefetch(),
@@ -28,14 +31,12 @@ def regimes_for_api() -> QuerySet[SanctionsRegime]:
 
 
 def designations_for_api() -> QuerySet[Designation]:
-    return (
-        Designation.objects.select_related("nationality", "source")
-        .defer("source__text")
-        .prefetch_related(
-            Prefetch("aliases", queryset=DesignationAlias.objects.order_by("name", "pk")),
-            Prefetch("regimes", queryset=SanctionsRegime.objects.order_by("key")),
-            citations_prefetch(),
-        )
+    return Designation.objects.prefetch_related(
+        "nationality",
+        Prefetch("source", queryset=Source.objects.defer("text")),
+        Prefetch("aliases", queryset=DesignationAlias.objects.order_by("name", "pk")),
+        Prefetch("regimes", queryset=SanctionsRegime.objects.order_by("key")),
+        citations_prefetch(),
     )
 
 

@@ -89,6 +89,8 @@ class Citation(TimeStampedModel):
     rejects it when it does not occur verbatim.
     """
 
+    review_parents = ("source",)  # public when its source and its record are
+
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="citations", help_text="The cited source."
     )

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count
-
+from core.visibility import RelatedCount
 from sources.models import Citation, Source
 
 
@@ -38,8 +37,8 @@ def citations_failing_verification() -> Iterator[CitationProblem]:
 
 
 def sources_for_api():
-    """Sources with how many citations quote each."""
-    return Source.objects.annotate(citation_count=Count("citations"))
+    """Sources with how many citations quote each (in a public view, how many public ones)."""
+    return Source.objects.annotate(citation_count=RelatedCount(Citation, "source"))
 
 
 def citations_for_api():

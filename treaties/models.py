@@ -215,7 +215,7 @@ class Treaty(ReviewedModel, PartialDatesModel, TimeStampedModel):
 class Participation(PartialDatesModel, TimeStampedModel):
     """A party's part in a treaty, with its own dated actions."""
 
-    review_parent = "treaty"  # public when its treaty is published
+    review_parents = ("treaty", "party")  # public when its treaty and its party are
 
     partial_dates = ("signed_on", "consented_on", "withdrew_on")
     date_order = (
@@ -279,7 +279,7 @@ class Participation(PartialDatesModel, TimeStampedModel):
 class Provision(TimeStampedModel):
     """An article or clause of a treaty and the obligations it creates."""
 
-    review_parent = "treaty"  # public when its treaty is published
+    review_parents = ("treaty",)  # public when its treaty is published
 
     treaty = models.ForeignKey(
         Treaty, on_delete=models.CASCADE, related_name="provisions", help_text="The treaty."

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.choices import ReviewStatus
 from core.partial_dates import PartialDate, ends_by
+from core.visibility import public_q
 from sources.models import Citation
 from treaties.choices import TreatyStatus
 from treaties.models import Participation, Party, Provision, Treaty
@@ -49,7 +50,7 @@ def party_resolve(ref: str, *, published_only: bool = True) -> Party | None:
         return None
     parties = Party.objects.filter(Q(pk=ref) | Q(iso_alpha2=ref.upper()))
     if published_only:
-        parties = parties.filter(review_status=ReviewStatus.PUBLISHED)
+        parties = parties.filter(public_q(Party))
     return parties.order_by("pk").first()
 
 
@@ -89,16 +90,17 @@ def party_predecessor_closures(party_ids: Collection[str]) -> dict[str, frozense
 
 
 def party_lineage(party: Party) -> dict[str, str | None]:
-    """The party and every predecessor it succeeded (transitively): id -> the successor it leads to.
+    """The party and every public predecessor it succeeded (transitively): id -> the successor
+    it leads to.
 
     The Russian Federation's lineage is {"russia": None, "soviet-union": "russia"}.
     """
     lineage: dict[str, str | None] = {party.pk: None}
     frontier = [party.pk]
     while frontier:
-        links = Party.successors.through.objects.filter(to_party_id__in=frontier).values_list(
-            "from_party_id", "to_party_id"
-        )
+        links = Party.successors.through.objects.filter(
+            public_q(Party, "from_party__"), to_party_id__in=frontier
+        ).values_list("from_party_id", "to_party_id")
         frontier = []
         for predecessor, successor in links:
             if predecessor not in lineage:

@@ -11,7 +11,6 @@ from core.api.filters import RegisterFilterSet, text_filter
 from core.api.history import ChangeSerializer
 from core.api.views import RegisterReadOnlyViewSet
 from core.models import Change
-from core.visibility import draft_records_q
 
 
 def _tracked_models() -> list[tuple[str, str]]:
@@ -72,6 +71,3 @@ class ChangeViewSet(RegisterReadOnlyViewSet):
     ordering_fields = ["changed_at", "id"]
     ordering = ["changed_at"]
     lookup_value_regex = r"[0-9]+"
-
-    def published_only(self, queryset):
-        return queryset.exclude(draft_records_q())

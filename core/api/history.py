@@ -5,6 +5,7 @@ from rest_framework import serializers
 from core.choices import ChangeAction
 from core.history import ACTIONS
 from core.models import Change
+from core.visibility import public_pks
 
 
 class FieldChangeSerializer(serializers.Serializer):
@@ -61,8 +62,10 @@ class ChangeSerializer(serializers.ModelSerializer):
         return data
 
 
-def versions(instance) -> list[dict]:
-    """The record's historical versions, newest first, each with its changes."""
+def versions(instance, *, public: bool = False) -> list[dict]:
+    """The record's historical versions, newest first, each with its changes; with ``public``,
+    references to records the public may not see are left out of the changes."""
+    model = type(instance)
     records = list(
         instance.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
@@ -72,8 +75,13 @@ def versions(instance) -> list[dict]:
         changes = []
         if previous is not None:
             for change in record.diff_against(previous).changes:
+                field = model._meta.get_field(change.field)
                 changes.append(
-                    {"field": change.field, "old": _plain(change.old), "new": _plain(change.new)}
+                    {
+                        "field": change.field,
+                        "old": _plain(change.old, field),
+                        "new": _plain(change.new, field),
+                    }
                 )
         result.append(
             {
@@ -85,14 +93,44 @@ def versions(instance) -> list[dict]:
                 "changes": changes,
             }
         )
+    if public:
+        _hide_private_references(model, result)
     return result
 
 
-def _plain(value):
-    if isinstance(value, list):  # many-to-many: a list of dicts of ids
-        return sorted(
-            str(v) if not isinstance(v, dict) else str(next(iter(v.values()))) for v in value
-        )
+def _plain(value, field):
+    if field.many_to_many:  # the through rows, as dicts of ids: keep the related record's
+        target = field.m2m_reverse_field_name()
+        return sorted(str(v[target]) if isinstance(v, dict) else str(v) for v in value or [])
+    if isinstance(value, list):
+        return sorted(str(v) for v in value)
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def _hide_private_references(model, result: list[dict]) -> None:
+    """Leave out of the changes the ids of related records the public may not see."""
+    changes = [change for version in result for change in version["changes"]]
+    referenced: dict = {}
+    for change in changes:
+        related = model._meta.get_field(change["field"]).related_model
+        if related is not None:
+            for value in (change["old"], change["new"]):
+                values = value if isinstance(value, list) else [value]
+                referenced.setdefault(related, set()).update(v for v in values if v is not None)
+    visible = {related: public_pks(related, pks) for related, pks in referenced.items()}
+    for version in result:
+        kept = []
+        for change in version["changes"]:
+            related = model._meta.get_field(change["field"]).related_model
+            if related is not None:
+                for side in ("old", "new"):
+                    value = change[side]
+                    if isinstance(value, list):
+                        change[side] = [v for v in value if v in visible[related]]
+                    elif value is not None and str(value) not in visible[related]:
+                        change[side] = None
+            if change["old"] != change["new"]:  # a change to a draft link alone is no change
+                kept.append(change)
+        version["changes"] = kept

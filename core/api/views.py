@@ -25,9 +25,9 @@ from rest_framework.response import Response
 from core.api.exceptions import Conflict, PreconditionFailed
 from core.api.filters import StrictOrderingFilter
 from core.api.history import VersionSerializer, versions
-from core.choices import ReviewStatus
 from core.history import change_reason
 from core.services import RecordReferenced, record_delete
+from core.visibility import public_view
 
 CHANGE_REASON_HEADER = "X-Change-Reason"
 MAX_REASON_LENGTH = 500
@@ -73,10 +73,8 @@ class RegisterReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset if self._drafts_requested() else self.published_only(queryset)
 
     def published_only(self, queryset):
-        """What the public may see; views of evidence or history narrow it further."""
-        if hasattr(queryset.model, "review_status"):
-            return queryset.filter(review_status=ReviewStatus.PUBLISHED)
-        return queryset
+        """What the public may see: public rows, and only public records related to them."""
+        return public_view(queryset)
 
     def _drafts_requested(self) -> bool:
         if self.request is None or self.request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -121,7 +119,8 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
     def history(self, request, *args, **kwargs):
         """Every version of the record, newest first, with who, when, why and what changed."""
         instance = self.get_object()
-        return Response(VersionSerializer(versions(instance), many=True).data)
+        public = not self._drafts_requested()
+        return Response(VersionSerializer(versions(instance, public=public), many=True).data)
 
     def _reason(self) -> str:
         given = self.request.headers.get(CHANGE_REASON_HEADER, "").strip()
@@ -132,8 +131,13 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
             )
         return given or f"{self.action.replace('_', ' ')} through the API"
 
-    def _represent(self, pk) -> dict:
-        instance = super().get_queryset().get(pk=pk)  # drafts included: the writer sees its record
+    def _represent(self, pk, *, public: bool = False) -> dict | None:
+        """The record as curators see it (drafts included), or as the public does (None if
+        it is not public)."""
+        queryset = super().get_queryset()
+        instance = (public_view(queryset) if public else queryset).filter(pk=pk).first()
+        if instance is None:
+            return None
         return self.serializer_class(instance, context=self.get_serializer_context()).data
 
     def _check_if_match(self, instance) -> None:
@@ -142,9 +146,13 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
             return
         # Lock the row so nobody can change it between this check and our write.
         type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
-        if representation_etag(self._represent(instance.pk)) not in {
-            e.strip() for e in expected.split(",")
-        }:
+        # The client may have read the record with or without include_drafts; either is current.
+        current = {
+            representation_etag(data)
+            for data in (self._represent(instance.pk), self._represent(instance.pk, public=True))
+            if data is not None
+        }
+        if current.isdisjoint(e.strip() for e in expected.split(",")):
             raise PreconditionFailed()
 
     def create(self, request, *args, **kwargs):

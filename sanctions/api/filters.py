@@ -2,6 +2,7 @@ from django_filters import rest_framework as filters
 
 from core.api.filters import DateFilter, RegisterFilterSet, text_filter
 from core.partial_dates import ends_by, starts_on_or_after
+from core.visibility import public_q
 from sanctions.choices import DesignationKind, DesignationStatus, Measure, RegimeStatus
 from sanctions.models import Designation, SanctionsRegime
 from sanctions.selectors import active_q, designation_status_q, regime_resolve_q, regime_status_q
@@ -77,7 +78,8 @@ class DesignationFilterSet(RegisterFilterSet):
         ]
 
     def filter_regime(self, queryset, name, value):
-        regimes = SanctionsRegime.objects.filter(regime_resolve_q(value))
+        # Like party references: a draft regime names nothing, so a filter cannot reveal it.
+        regimes = SanctionsRegime.objects.filter(regime_resolve_q(value), public_q(SanctionsRegime))
         return queryset.filter(pk__in=Designation.objects.filter(regimes__in=regimes).values("pk"))
 
     def filter_status(self, queryset, name, value):

@@ -2,8 +2,6 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 
 from core.api.examples import example
 from core.api.views import INCLUDE_DRAFTS, RegisterViewSet, write_schema
-from core.choices import ReviewStatus
-from core.visibility import draft_records_q
 from sources.api.filters import CitationFilterSet, SourceFilterSet
 from sources.api.serializers import (
     CitationDetailSerializer,
@@ -72,7 +70,3 @@ class CitationViewSet(RegisterViewSet):
     ordering_fields = ["id", "field", "start"]
     ordering = ["id"]
     lookup_value_regex = r"[0-9]+"
-
-    def published_only(self, queryset):
-        # Evidence for a draft (or from a draft source) is as private as the draft.
-        return queryset.exclude(draft_records_q()).exclude(source__review_status=ReviewStatus.DRAFT)
