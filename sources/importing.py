@@ -32,13 +32,12 @@ from core.imports import ImportFailure
 from core.partial_dates import PartialDate
 from sources.choices import Stance
 from sources.models import Citation, Source
-from sources.services import citation_write, source_write
+from sources.services import citation_exists, citation_write, source_write
 
 BATCH = 500
+
+
 # What makes two citations the same (the database's unique constraint on citations).
-_CITATION_KEY = ("content_type_id", "object_id", "field", "source_id", "start", "end", "stance")
-
-
 @dataclass
 class ImportFile:
     """An official file read whole: its bytes, its sha256 and (decoded on first use) its text."""
@@ -197,8 +196,7 @@ class CitationWriter:
     def cite(self, record, field: str, quote: str) -> None:
         """Cite ``quote`` for ``field`` of a saved ``record`` (once: citing again is a no-op)."""
         citation = self._citation(record, field, quote)
-        same = {name: getattr(citation, name) for name in _CITATION_KEY}
-        if not Citation.objects.filter(**same).exists():
+        if not citation_exists(citation):
             citation_write(citation=citation)
 
     def add(self, record, field: str, quote: str) -> None:

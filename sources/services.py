@@ -76,7 +76,7 @@ def citation_validate(*, citation: Citation) -> None:
             )
         except QuoteNotFound as exc:
             rules["quote"] = str(exc)
-    if not rules.get("quote") and _cited_already(citation):
+    if not rules.get("quote") and citation_exists(citation):
         rules["quote"] = (
             "This quote from this source is already cited for this field of the record."
         )
@@ -91,18 +91,15 @@ def citation_write(*, citation: Citation) -> bool:
     return record_save(citation)
 
 
-def _cited_already(citation: Citation) -> bool:
+# What makes two citations the same evidence (the database's uniqueness constraint).
+CITATION_IDENTITY = ("content_type_id", "object_id", "field", "source_id", "start", "end", "stance")
+
+
+def citation_exists(citation: Citation) -> bool:
+    """Another stored citation is the same evidence: same record, field, source, offsets, stance."""
     if citation.start is None or not citation.content_type_id:
         return False
-    same = Citation.objects.filter(
-        content_type_id=citation.content_type_id,
-        object_id=citation.object_id,
-        field=citation.field,
-        source_id=citation.source_id,
-        start=citation.start,
-        end=citation.end,
-        stance=citation.stance,
-    )
+    same = Citation.objects.filter(**{name: getattr(citation, name) for name in CITATION_IDENTITY})
     return same.exclude(pk=citation.pk).exists() if citation.pk else same.exists()
 
 

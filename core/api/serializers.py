@@ -59,38 +59,33 @@ class PartialDateField(serializers.Field):
         return super().validate_empty_values(data)
 
 
-class TextOrNullField(serializers.CharField):
+class UnknownIsNullMixin:
+    """Unknown arrives and renders as null, and is stored as "" (Django keeps text columns
+    non-null)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+    def validate_empty_values(self, data):
+        if data is None and not self.read_only:
+            return (True, "")
+        return super().validate_empty_values(data)
+
+
+class TextOrNullField(UnknownIsNullMixin, serializers.CharField):
     """Optional text: an empty value renders as null (unknown), never as ""."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("read_only", True)
-        kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
 
-    def to_representation(self, value):
-        return value or None
 
-    def validate_empty_values(self, data):
-        # Unknown arrives as null and is stored as "" (Django keeps text columns non-null).
-        if data is None and not self.read_only:
-            return (True, "")
-        return super().validate_empty_values(data)
-
-
-class ChoiceOrNullField(serializers.ChoiceField):
-    """An optional choice: unknown arrives and renders as null, stored as "" (blank)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return value or None
-
-    def validate_empty_values(self, data):
-        if data is None and not self.read_only:
-            return (True, "")
-        return super().validate_empty_values(data)
+class ChoiceOrNullField(UnknownIsNullMixin, serializers.ChoiceField):
+    """An optional choice: an enum value, or null when unknown."""
 
 
 class ModelDerivedFieldsMixin:
