@@ -11,9 +11,13 @@ from django.db import transaction
 
 from core.fixture_files import FixtureRecord, RecordError, read_toml
 from core.history import change_reason
-from sanctions.services import regime_upsert
-from sources.services import source_upsert
-from treaties.services import party_successors_sync, party_upsert, treaty_upsert
+from register.loading import (
+    party_successors_sync,
+    party_upsert,
+    regime_upsert,
+    source_upsert,
+    treaty_upsert,
+)
 
 
 @dataclass

@@ -14,19 +14,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.choices import ReviewStatus
-from core.fixture_files import (
-    FixtureRecord,
-    keys_check,
-    partial_date_values,
-    values_set,
-    written,
-)
 from core.history import history_bulk_created
 from core.partial_dates import PartialDateError
 from core.services import m2m_set, record_save, record_validate, unknown_problem
 from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
-from sources.services import citation_specs, citations_cover, citations_sync
 from treaties.models import Party
 
 REGIME_REQUIRED = "A designation needs at least one regime."
@@ -34,20 +25,6 @@ BATCH = 500
 
 # An alias is a name, or a (name, the list's quality grading) pair.
 Alias = str | tuple[str, str]
-
-REGIME_KEYS = (
-    "id",
-    "key",
-    "name",
-    "issuer",
-    "targets",
-    "legal_basis",
-    "reason",
-    "started_on",
-    "ended_on",
-    "measures",
-    "citations",
-)
 
 
 def regime_validate(
@@ -87,39 +64,6 @@ def regime_write(
     if measures is not None:
         changed = m2m_set(regime.measures, measures) or changed
     return changed
-
-
-def regime_upsert(*, spec: dict[str, Any], where: FixtureRecord) -> bool:
-    """Load a sanctions regime from its fixture."""
-    keys_check(spec, where, REGIME_KEYS, required=("id", "key", "name"))
-    regime = SanctionsRegime.objects.filter(pk=spec["id"]).first() or SanctionsRegime(pk=spec["id"])
-    created = regime._state.adding
-    if problem := unknown_problem(Party, [spec["issuer"]] if spec.get("issuer") else []):
-        raise where.error("issuer", problem)
-    targets, measures = spec.get("targets", []), spec.get("measures", [])
-    values = {
-        "key": spec["key"],
-        "review_status": ReviewStatus.PUBLISHED,
-        "name": spec["name"],
-        "issuer_id": spec.get("issuer") or None,
-        "legal_basis": spec.get("legal_basis", ""),
-        "reason": spec.get("reason", ""),
-        **partial_date_values(spec, "started_on", where),
-        **partial_date_values(spec, "ended_on", where),
-    }
-    values_set(regime, values)
-    arguments = {"regime": regime, "targets": targets, "measures": measures}
-    written(where, regime_validate, **arguments)
-    specs = citation_specs(spec, where)
-    known = {name: values[name] for name in ("legal_basis", "reason", "started_on", "ended_on")}
-    known["issuer"] = values["issuer_id"]
-    citations_cover(
-        known=known | {"targets": targets, "measures": measures}, specs=specs, where=where
-    )
-    if where.keep(regime):
-        return False
-    changed = written(where, regime_write, **arguments)
-    return citations_sync(record=regime, specs=specs, where=where) or changed or created
 
 
 def designation_write(
