@@ -15,7 +15,6 @@ from django.db.models import Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from core.choices import ReviewStatus
 from core.partial_dates import PartialDate, ends_by
 from core.visibility import public_q
 from sources.models import Citation
@@ -61,9 +60,9 @@ def parties_resolve(refs: Collection[str]) -> dict[str, Party | None]:
         return {}
     codes = {ref.upper() for ref in refs}
     parties = list(
-        Party.objects.filter(
-            Q(pk__in=refs) | Q(iso_alpha2__in=codes), review_status=ReviewStatus.PUBLISHED
-        ).order_by("pk")
+        Party.objects.filter(Q(pk__in=refs) | Q(iso_alpha2__in=codes), public_q(Party)).order_by(
+            "pk"
+        )
     )
     return {
         ref: next((p for p in parties if p.pk == ref or p.iso_alpha2 == ref.upper()), None)
@@ -75,9 +74,10 @@ def party_predecessor_closures(party_ids: Collection[str]) -> dict[str, frozense
     """Each party id with every predecessor it succeeded (transitively), in one query: the
     succession links are few (curated), so all are read and followed in Python."""
     predecessors: dict[str, list[str]] = {}
-    for predecessor, successor in Party.successors.through.objects.values_list(
-        "from_party_id", "to_party_id"
-    ):
+    links = Party.successors.through.objects.filter(
+        public_q(Party, "from_party__"), public_q(Party, "to_party__")
+    )  # succession is followed through public parties only
+    for predecessor, successor in links.values_list("from_party_id", "to_party_id"):
         predecessors.setdefault(successor, []).append(predecessor)
     closures = {}
     for party_id in party_ids:
