@@ -177,9 +177,13 @@ def test_url_over_limit_is_414_json(api_client):
 
 
 def test_url_just_under_limit_is_answered(api_client):
-    path = "/api/v1/treaties/?q="
-    response = api_client.get(path + "x" * (django_settings.MAX_URL_LENGTH - len(path)))
-    assert response.status_code == 200
+    # Valid parameters all the way to the limit (a parameter given again counts once).
+    path = "/api/v1/treaties/?kind=bilateral"
+    while len(path) + len("&kind=bilateral") <= django_settings.MAX_URL_LENGTH:
+        path += "&kind=bilateral"
+    path += "&q=" + "x" * min(200, django_settings.MAX_URL_LENGTH - len(path) - 3)
+    assert len(path) == django_settings.MAX_URL_LENGTH
+    assert api_client.get(path).status_code == 200
 
 
 # 5. Database unavailable
