@@ -399,6 +399,12 @@ def test_throttled_response_has_retry_after(api_client, monkeypatch):
 # 8. Anything else
 
 
+def test_overlong_repeated_party_is_the_documented_invalid_code(api_client):
+    response = api_client.get("/api/v1/treaties/?party=KP&party=" + "x" * 161)
+    error = error_of(response, 400)
+    assert (error["type"], error["code"], error["attr"]) == ("validation_error", "invalid", "party")
+
+
 def test_unknown_api_path_is_json_404(api_client):
     assert error_of(api_client.get("/api/nothing/here"), 404)["code"] == "not_found"
 

@@ -47,7 +47,10 @@ class PartyRefsField(forms.Field):
 
     def clean(self, value):
         field = PartyRefField(required=False)
-        parties = [field.clean(ref) for ref in (value or []) if ref]
+        try:
+            parties = [field.clean(ref) for ref in (value or []) if ref]
+        except forms.ValidationError:  # any malformed reference (too long too): the one code
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         return parties or UNSET
 
 
