@@ -33,7 +33,8 @@ export THROTTLE_ANON=1000000/minute  # the fuzzer is one client; the rate limit 
 "$BIN/python" manage.py load_records >/dev/null
 "$BIN/python" manage.py collectstatic --noinput -v0
 
-"$BIN/gunicorn" config.wsgi --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-2}" \
+"$BIN/gunicorn" config.wsgi --config config/gunicorn.py --bind "127.0.0.1:$PORT" \
+    --workers "${WEB_CONCURRENCY:-2}" --access-logfile /dev/null \
     --log-level warning >"$WORK/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
 for _ in $(seq 50); do
