@@ -19,8 +19,12 @@ class PreconditionFailed(APIException):
 
 
 class _Error409Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["protected"], help_text="Why the request conflicts.")
-    detail = serializers.CharField(help_text="What references the record.")
+    code = serializers.ChoiceField(
+        choices=["protected", "concurrent_change"],
+        help_text="protected: other records reference it; concurrent_change: another write "
+        "got there first.",
+    )
+    detail = serializers.CharField(help_text="What references the record, or what to do.")
     attr = serializers.CharField(allow_null=True, help_text="Always null.")
 
 

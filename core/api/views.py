@@ -200,7 +200,8 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
         except IntegrityError:
             raise Conflict(
                 "A concurrent change conflicts with this one; nothing was written. "
-                "Read the record again and retry."
+                "Read the record again and retry.",
+                code="concurrent_change",
             ) from None
 
 

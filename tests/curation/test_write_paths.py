@@ -199,3 +199,26 @@ def test_a_long_change_reason_is_kept_whole_and_an_overlong_one_is_a_400(curator
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "X-Change-Reason"
     assert Party.objects.get(pk="russia").aliases == ["Russian Federation"]
+
+
+def test_a_uniqueness_race_past_validation_is_a_409_not_a_database_error(
+    curator_client, monkeypatch
+):
+    records_load()
+    body = {
+        "record_type": "treaty",
+        "record_id": "russia-dprk-2024",
+        "field": "signed_at",
+        "source": "kim-pledges-full-support-2024-06-19",
+        "quote": TREATY_QUOTE,
+    }
+    assert curator_client.post("/api/v1/citations/", body, format="json").status_code == 201
+    count = Citation.objects.count()
+    # A concurrent writer saved the same citation between our check and our insert.
+    monkeypatch.setattr("sources.services.citation_exists", lambda citation: False)
+    monkeypatch.setattr(Citation, "validate_constraints", lambda self, exclude=None: None)
+    response = curator_client.post("/api/v1/citations/", body, format="json")
+    assert response.status_code == 409
+    error = response.json()["errors"][0]
+    assert (error["code"], error["attr"]) == ("concurrent_change", None)
+    assert Citation.objects.count() == count
