@@ -8,7 +8,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
-from core.services import m2m_set, record_delete, record_save, record_validate, unknown_problem
+from core.services import (
+    m2m_set,
+    missing_ids,
+    record_delete,
+    record_save,
+    record_validate,
+    unknown_problem,
+)
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
 
 # ---------------------------------------------------------------------------------------
@@ -68,22 +75,27 @@ def treaty_validate(
     except ValidationError as exc:
         errors |= exc.message_dict
     vocabulary = set(ObligationType.objects.values_list("code", flat=True))
-    for index, item in enumerate(participations or []):
-        unknown = unknown_problem(Party, [item["party"]])
+    participations, provisions = participations or [], provisions or []
+    # The parties are checked in one query here, not one foreign-key look-up per item.
+    missing = set(missing_ids(Party, [item["party"] for item in participations]))
+    parts = _parts(Participation, treaty, "party", participations)
+    for index, (item, part) in enumerate(zip(participations, parts, strict=True)):
+        party = _id(item["party"])
         try:
             record_validate(
-                _part(Participation, treaty, item, "party"),
-                exclude=["treaty", "party"] if unknown else ["treaty"],
-                rules={"party": unknown},
+                part,
+                exclude=["treaty", "party"],
+                rules={"party": f"unknown party {party!r}" if party in missing else None},
                 prefix=f"participations.{index}.",
             )
         except ValidationError as exc:
             errors |= exc.message_dict
-    for index, item in enumerate(provisions or []):
+    parts = _parts(Provision, treaty, "label", provisions)
+    for index, (item, part) in enumerate(zip(provisions, parts, strict=True)):
         unknown = sorted(set(map(_id, item.get("obligations", []))) - vocabulary)
         try:
             record_validate(
-                _part(Provision, treaty, item, "label"),
+                part,
                 exclude=["treaty"],
                 rules={"obligations": unknown and f"{unknown[0]!r} is not an obligation code."},
                 prefix=f"provisions.{index}.",
@@ -148,20 +160,25 @@ def _id(value: Any) -> str:
     return str(getattr(value, "pk", value))
 
 
-def _part(model: type[Model], treaty: Treaty, item: dict[str, Any], key: str) -> Model:
-    """The treaty's existing part matched by ``key`` with ``item``'s values set, or a new one."""
-    match = {f"{key}_id" if key == "party" else key: _id(item[key])}
-    part = model.objects.filter(treaty=treaty, **match).first() if treaty.pk else None
-    part = part or model(treaty=treaty, **match)
-    for name, value in item.items():
-        if name == "obligations":
-            continue
-        setattr(
-            part,
-            f"{name}_id" if name == "party" else name,
-            _id(value) if name == "party" else value,
-        )
-    return part
+def _parts(model: type[Model], treaty: Treaty, key: str, items: list[dict[str, Any]]) -> list:
+    """The treaty's part for each item: the existing one matched by ``key`` (all read in one
+    query) or a new one, with the item's values set (links as ids)."""
+    attname = "party_id" if key == "party" else key
+    existing = {}
+    if not treaty._state.adding:
+        existing = {str(getattr(p, attname)): p for p in model.objects.filter(treaty=treaty)}
+    parts = []
+    for item in items:
+        part = existing.get(_id(item[key])) or model(treaty=treaty)
+        for name, value in item.items():
+            if name != "obligations":
+                setattr(
+                    part,
+                    "party_id" if name == "party" else name,
+                    _id(value) if name == "party" else value,
+                )
+        parts.append(part)
+    return parts
 
 
 def _parts_set(
@@ -173,8 +190,7 @@ def _parts_set(
 ) -> bool:
     changed = False
     kept = []
-    for item in items:
-        part = _part(model, treaty, item, key)
+    for item, part in zip(items, _parts(model, treaty, key, items), strict=True):
         if not part._state.adding and keep and keep(part):
             kept.append(part.pk)
             continue
