@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.choices import ReviewStatus
@@ -143,17 +143,29 @@ def unpublish(modeladmin, request, queryset):
 
 
 def _set_review_status(modeladmin, request, queryset, status: str) -> None:
+    """Each record through its service, one by one (each change kept in history); a record
+    its service refuses is left as it was and named in an error message."""
     changed = 0
+    form = modeladmin.form
     with change_reason(
         f"{'published' if status == ReviewStatus.PUBLISHED else 'unpublished'} in the admin"
     ):
-        form = modeladmin.form
         for record in queryset.exclude(review_status=status):
             record.review_status = status
-            if form.writer is None:
-                record.save()
-            else:  # through the record's service, one by one: each change kept in history
-                form.writer(**{form.record_keyword: record})
+            try:
+                with transaction.atomic():
+                    if form.writer is None:
+                        record.save()
+                    else:
+                        form.writer(**{form.record_keyword: record})
+            except ValidationError as exc:
+                problems = "; ".join(
+                    f"{name}: {' '.join(messages)}" for name, messages in problems_of(exc).items()
+                )
+                modeladmin.message_user(
+                    request, f"{record} was not changed: {problems}", messages.ERROR
+                )
+                continue
             changed += 1
     modeladmin.message_user(request, f"{changed} record(s) now {status}.", messages.SUCCESS)
 
@@ -223,7 +235,9 @@ class RegisterAdmin(SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         """Each inline record through its own write service; removed ones only if nothing
-        references them."""
+        references them. An inline whose form names no service saves as Django does."""
+        if not issubclass(formset.form, RegisterForm):
+            return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
         for record in formset.deleted_objects:
             record_delete(record=record)

@@ -9,6 +9,7 @@ from sanctions.services import (
     designation_delete,
     designation_update,
     designation_validate,
+    designation_write,
     regime_validate,
     regime_write,
 )
@@ -47,7 +48,12 @@ class AliasInline(admin.TabularInline):
 
 
 class DesignationForm(VersionedForm):
-    """Checks a designation with the designation service's own rules (e.g. a regime)."""
+    """Checks a designation with the designation service's own rules (e.g. a regime).
+
+    The admin's save writes it with its aliases (DesignationAdmin.save_related); ``writer``
+    is what the publish and unpublish actions call."""
+
+    writer, record_keyword = designation_write, "designation"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

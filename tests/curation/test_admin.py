@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from register.services import records_load
-from sanctions.models import SanctionsRegime
+from sanctions.models import Designation, SanctionsRegime
 from treaties.models import Party, Treaty
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +148,20 @@ def test_deleting_a_regime_with_designations_in_the_admin_is_refused(admin_clien
     )
     assert response.status_code == 200 and "Example Trading" in response.content.decode()
     assert SanctionsRegime.objects.filter(pk="un-dprk").exists()
+
+
+def test_publishing_a_record_its_service_refuses_leaves_it_a_draft_with_a_message(admin_client):
+    from tests.factories import make_designation
+
+    designation = make_designation(id="d-1", regimes=["un-dprk"], name="Example Trading")
+    # A draft made before the rule: a designation listed under no regime.
+    Designation.objects.filter(pk="d-1").update(review_status="draft")
+    designation.regimes.clear()
+    response = admin_client.post(
+        "/admin/sanctions/designation/",
+        {"action": "publish", "_selected_action": ["d-1"]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Designation.objects.get(pk="d-1").review_status == "draft"
+    assert "Example Trading was not changed: regimes:" in response.content.decode()
