@@ -197,12 +197,21 @@ class RegisterViewSet(RegisterReadOnlyViewSet, viewsets.ModelViewSet):
         try:
             with transaction.atomic(), change_reason(self._reason()):
                 yield
-        except IntegrityError:
+        except IntegrityError as exc:
+            if not _is_uniqueness_race(exc):
+                raise  # any other integrity error is a bug in validation: a logged 500
             raise Conflict(
                 "A concurrent change conflicts with this one; nothing was written. "
                 "Read the record again and retry.",
                 code="concurrent_change",
             ) from None
+
+
+def _is_uniqueness_race(exc: IntegrityError) -> bool:
+    """A unique constraint another writer satisfied first (PostgreSQL SQLSTATE 23505, or
+    SQLite's "UNIQUE constraint failed")."""
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint" in str(exc)
 
 
 def write_schema(summary_noun: str, tag: str) -> dict:
