@@ -9,6 +9,26 @@ from django.db import models
 from core.choices import ChangeAction, ReviewStatus
 from core.partial_dates import PartialDate, PartialDateError
 
+# Kept by the register itself, never written as part of a record's content.
+BOOKKEEPING_FIELDS = frozenset({"created_at", "updated_at", "review_status"})
+
+
+def curated_fields(model: type[models.Model]) -> list[str]:
+    """The fields a curator writes, in declaration order: editable fields and links, without
+    an automatic key, bookkeeping, a partial date's ``_precision`` twin (the date carries it) or the record a
+    part belongs to (its cascading foreign key: a part is written nested in that record)."""
+    twins = {f"{name}_precision" for name in getattr(model, "partial_dates", ())}
+    names = []
+    for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
+        if not field.editable or field.auto_created:
+            continue
+        if field.name in BOOKKEEPING_FIELDS or field.name in twins:
+            continue
+        if field.many_to_one and field.remote_field.on_delete is models.CASCADE:
+            continue
+        names.append(field.name)
+    return names
+
 
 class TimeStampedModel(models.Model):
     """Records when a row was created and last changed."""

@@ -17,6 +17,7 @@ from django.db.models import Model
 from core.choices import ReviewStatus
 from core.fixture_files import FixtureRecord, keys_check, partial_date_values, values_set, written
 from core.history import edited_since_loaded
+from core.models import curated_fields
 from core.services import record_delete, unknown_problem
 from sanctions.models import SanctionsRegime
 from sanctions.services import regime_validate, regime_write
@@ -192,56 +193,18 @@ SOURCE_KEYS = (
 )
 
 
-PARTY_KEYS = (
-    "id",
-    "name",
-    "kind",
-    "aliases",
-    "iso_alpha2",
-    "iso_alpha3",
-    "wikidata_qid",
-    "successors",
-    "citations",
-)
-
-
-TREATY_KEYS = (
-    "id",
-    "title",
-    "aliases",
-    "kind",
-    "summary",
-    "signed_on",
-    "signed_at",
-    "entered_into_force_on",
-    "ended_on",
-    "end_cause",
-    "replaces",
-    "amends",
-    "citations",
-    "participation",
-    "provision",
-)
-
-
-PARTICIPATION_KEYS = (
-    "party",
-    "signed_on",
-    "signatory_name",
-    "signatory_office",
-    "consent_type",
-    "consented_on",
-    "withdrew_on",
-    "citations",
-)
-
-
-PROVISION_KEYS = ("label", "summary", "obligations", "automatic", "citations")
+def record_keys_check(spec: dict[str, Any], where: FixtureRecord, model: type[Model], *extra: str):
+    """Refuse a key that is not one of the model's curated fields, ``citations`` or ``extra``
+    (a typo), and a missing field the model requires: the fields are declared once, on the
+    model."""
+    fields = curated_fields(model)
+    required = [name for name in fields if not model._meta.get_field(name).blank]
+    keys_check(spec, where, (*fields, "citations", *extra), required=required)
 
 
 def party_upsert(*, spec: dict[str, Any], where: FixtureRecord) -> bool:
     """Load a party from its fixture (not its successor links: see party_successors_sync)."""
-    keys_check(spec, where, PARTY_KEYS, required=("id", "name", "kind"))
+    record_keys_check(spec, where, Party)
     party = Party.objects.filter(pk=spec["id"]).first() or Party(pk=spec["id"])
     created = party._state.adding
     values_set(
@@ -279,7 +242,8 @@ def party_successors_sync(*, spec: dict[str, Any], where: FixtureRecord) -> bool
 
 def treaty_upsert(*, spec: dict[str, Any], where: FixtureRecord) -> bool:
     """Load a treaty with its participations and provisions from its fixture."""
-    keys_check(spec, where, TREATY_KEYS, required=("id", "title", "kind"))
+    # A treaty's parts are TOML arrays of tables: one [[participation]] or [[provision]] each.
+    record_keys_check(spec, where, Treaty, "participation", "provision")
     treaty = Treaty.objects.filter(pk=spec["id"]).first() or Treaty(pk=spec["id"])
     created = treaty._state.adding
     values = {
@@ -345,7 +309,7 @@ def treaty_upsert(*, spec: dict[str, Any], where: FixtureRecord) -> bool:
 def _participation_item(item: dict[str, Any], where: FixtureRecord):
     """A participation from a fixture: its values, its citations and its label."""
     here = where.child(f"participation {item.get('party')!r}")
-    keys_check(item, here, PARTICIPATION_KEYS, required=("party",))
+    record_keys_check(item, here, Participation)
     values = {
         "party": item["party"],
         "signatory_name": item.get("signatory_name", ""),
@@ -361,7 +325,7 @@ def _participation_item(item: dict[str, Any], where: FixtureRecord):
 def _provision_item(item: dict[str, Any], where: FixtureRecord):
     """A provision from a fixture: its values, its citations and its label."""
     here = where.child(f"provision {item.get('label')!r}")
-    keys_check(item, here, PROVISION_KEYS, required=("label", "summary"))
+    record_keys_check(item, here, Provision)
     values = {
         "label": item["label"],
         "summary": item["summary"],
@@ -377,24 +341,9 @@ def _part_label(part: Model) -> str:
     return f"provision {part.label!r}"
 
 
-REGIME_KEYS = (
-    "id",
-    "key",
-    "name",
-    "issuer",
-    "targets",
-    "legal_basis",
-    "reason",
-    "started_on",
-    "ended_on",
-    "measures",
-    "citations",
-)
-
-
 def regime_upsert(*, spec: dict[str, Any], where: FixtureRecord) -> bool:
     """Load a sanctions regime from its fixture."""
-    keys_check(spec, where, REGIME_KEYS, required=("id", "key", "name"))
+    record_keys_check(spec, where, SanctionsRegime)
     regime = SanctionsRegime.objects.filter(pk=spec["id"]).first() or SanctionsRegime(pk=spec["id"])
     created = regime._state.adding
     if problem := unknown_problem(Party, [spec["issuer"]] if spec.get("issuer") else []):

@@ -69,7 +69,7 @@ class SanctionsRegime(ReviewedModel, PartialDatesModel, TimeStampedModel):
     legal_basis = models.CharField(
         max_length=500,
         blank=True,
-        help_text="Instrument it rests on, e.g. a resolution or executive order; blank when unknown.",
+        help_text="Instrument it rests on, e.g. a resolution or executive order, when known.",
     )
     reason = models.TextField(blank=True, help_text="Why it was imposed, as the sources state.")
     started_on = models.DateField(

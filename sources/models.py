@@ -33,17 +33,21 @@ class Source(ReviewedModel, PartialDatesModel, TimeStampedModel):
     publisher = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Who published it, as the document shows (blank if it names none).",
+        help_text="Who published it, as the document shows, if it names anyone.",
     )
     published_on = models.DateField(
-        null=True, blank=True, help_text="Publication date (partial: see published_on_precision)."
+        null=True,
+        blank=True,
+        help_text="Publication date (partial), as far as the document shows it.",
     )
     published_on_precision = precision_field("published_on")
     url = models.URLField(
         max_length=1000, blank=True, help_text="Where the document is published, when known."
     )
     file_name = models.CharField(
-        max_length=300, blank=True, help_text="The file the text was read from (e.g. under seeds/)."
+        max_length=300,
+        blank=True,
+        help_text="The file the text was read from (e.g. under seeds/), if any.",
     )
     sha256 = models.CharField(
         max_length=64, help_text="SHA-256 of the exact file bytes, in lowercase hex."

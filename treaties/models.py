@@ -166,7 +166,7 @@ class Treaty(ReviewedModel, PartialDatesModel, TimeStampedModel):
         max_length=20,
         choices=EndCause.choices,
         blank=True,
-        help_text="Why it ended (blank when it has not, or unknown).",
+        help_text="Why it ended, when it has and the sources say.",
     )
     replaces = models.ManyToManyField(
         "self",
@@ -244,7 +244,7 @@ class Participation(PartialDatesModel, TimeStampedModel):
         max_length=20,
         choices=ConsentType.choices,
         blank=True,
-        help_text="How the party consented to be bound (blank when unknown).",
+        help_text="How the party consented to be bound, when known.",
     )
     consented_on = models.DateField(
         null=True, blank=True, help_text="When the party's consent took effect (partial)."

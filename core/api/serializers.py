@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
@@ -111,6 +111,41 @@ class ModelDerivedFieldsMixin:
                 kwargs["max_length"] = model_field.max_length
             return TextOrNullField, kwargs
         return super().build_standard_field(field_name, model_field)
+
+
+def model_help_text(model: type[models.Model], name: str) -> str:
+    """The help text the model declares for a field; "" for reverse and unknown names."""
+    try:
+        return str(getattr(model._meta.get_field(name), "help_text", "") or "")
+    except FieldDoesNotExist:
+        return ""
+
+
+class RecordReadSerializer(ModelDerivedFieldsMixin, serializers.ModelSerializer):
+    """A read representation: every field read-only, built as the write side builds it.
+
+    A field the model declares takes its help text from the model, declared fields (nested
+    records, renamed sources) included, so a field's description is written once, on the
+    model; only what the model does not hold (derived values, reverse relations) says its own.
+    """
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra.setdefault(name, {})["read_only"] = True
+        return extra
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if not field.help_text:
+                source = field.source if field.source and field.source != "*" else name
+                field.help_text = model_help_text(self.Meta.model, source) or None
+                # A to-many field's items say it too, as when declared with many=True.
+                for item in (getattr(field, "child_relation", None), getattr(field, "child", None)):
+                    if item is not None and not item.help_text:
+                        item.help_text = field.help_text
+        return fields
 
 
 class PartWriteSerializer(ModelDerivedFieldsMixin, serializers.ModelSerializer):

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from core.api.serializers import RecordWriteSerializer
+from core.models import curated_fields
 from sanctions.models import Designation, SanctionsRegime
 from sanctions.services import designation_write, regime_write
 
@@ -14,19 +15,7 @@ class RegimeWriteSerializer(RecordWriteSerializer):
 
     class Meta:
         model = SanctionsRegime
-        fields = [
-            "id",
-            "key",
-            "name",
-            "issuer",
-            "targets",
-            "legal_basis",
-            "reason",
-            "started_on",
-            "ended_on",
-            "measures",
-            "review_status",
-        ]
+        fields = [*curated_fields(SanctionsRegime), "review_status"]
 
     def write(self, instance, **related) -> None:
         regime_write(regime=instance, **related)
@@ -50,23 +39,7 @@ class DesignationWriteSerializer(RecordWriteSerializer):
 
     class Meta:
         model = Designation
-        fields = [
-            "id",
-            "kind",
-            "name",
-            "aliases",
-            "reference_number",
-            "list_record_id",
-            "regimes",
-            "listed_on",
-            "delisted_on",
-            "delisting_reason",
-            "nationality",
-            "dates_of_birth",
-            "remarks",
-            "source",
-            "review_status",
-        ]
+        fields = [*curated_fields(Designation), "aliases", "review_status"]
 
     def write(self, instance, **related) -> None:
         designation_write(designation=instance, **related)

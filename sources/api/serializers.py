@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.api.serializers import PartialDateField, TextOrNullField
+from core.api.serializers import RecordReadSerializer
 from sources.models import Citation, Source
 
 # The kinds of record a citation can support: API name -> (app label, model name). Named as
@@ -16,7 +16,7 @@ CITABLE = {
 }
 
 
-class SourceBriefSerializer(serializers.ModelSerializer):
+class SourceBriefSerializer(RecordReadSerializer):
     """A source named in a citation: its id and title."""
 
     class Meta:
@@ -24,27 +24,19 @@ class SourceBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "title"]
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class CitationSerializer(RecordReadSerializer):
     """Evidence for one field of the record it is embedded in."""
 
-    source = SourceBriefSerializer(read_only=True, help_text="The cited source.")
-    note = TextOrNullField(help_text="Curator's note; null when there is none.")
+    source = SourceBriefSerializer(read_only=True)
 
     class Meta:
         model = Citation
         fields = ["source", "field", "quote", "start", "end", "stance", "note"]
-        read_only_fields = fields
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(RecordReadSerializer):
     """A document that facts come from."""
 
-    publisher = TextOrNullField(
-        help_text="Who published it, as the document shows; null if it names none."
-    )
-    published_on = PartialDateField(help_text="Publication date as far as the document shows it.")
-    url = TextOrNullField(help_text="Where the document is published; null when unknown.")
-    file_name = TextOrNullField(help_text="The file the text was read from; null when none.")
     citation_count = serializers.IntegerField(
         read_only=True, help_text="How many citations quote this source."
     )
@@ -62,7 +54,6 @@ class SourceSerializer(serializers.ModelSerializer):
             "sha256",
             "citation_count",
         ]
-        read_only_fields = fields
 
 
 class SourceDetailSerializer(SourceSerializer):
@@ -70,7 +61,6 @@ class SourceDetailSerializer(SourceSerializer):
 
     class Meta(SourceSerializer.Meta):
         fields = [*SourceSerializer.Meta.fields, "text"]
-        read_only_fields = fields
 
 
 class CitationDetailSerializer(CitationSerializer):
@@ -83,7 +73,6 @@ class CitationDetailSerializer(CitationSerializer):
 
     class Meta(CitationSerializer.Meta):
         fields = ["id", "record_type", "record_id", *CitationSerializer.Meta.fields]
-        read_only_fields = fields
 
     def get_record_type(self, citation: Citation) -> str:
         key = (citation.content_type.app_label, citation.content_type.model)

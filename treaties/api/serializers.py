@@ -1,43 +1,28 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import PartialDateField, TextOrNullField
+from core.api.serializers import RecordReadSerializer
 from sources.api.serializers import CitationSerializer
 from treaties.choices import ConsentType, TreatyStatus
 from treaties.models import Participation, Party, Provision, Treaty
 from treaties.selectors import treaty_status
 
 
-class PartyBriefSerializer(serializers.ModelSerializer):
+class PartyBriefSerializer(RecordReadSerializer):
     """A reference to a party."""
-
-    iso_alpha2 = TextOrNullField(help_text="ISO 3166 alpha-2 code; null for organisations.")
 
     class Meta:
         model = Party
         fields = ["id", "name", "kind", "iso_alpha2"]
-        read_only_fields = fields
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(RecordReadSerializer):
     """A state, former state or international organisation, with its succession links."""
 
-    iso_alpha2 = TextOrNullField(
-        help_text="ISO 3166-1 alpha-2 (ISO 3166-3 for former states); null for organisations."
-    )
-    iso_alpha3 = TextOrNullField(
-        help_text="ISO 3166-1 alpha-3 (ISO 3166-3 for former states); null for organisations."
-    )
-    wikidata_qid = TextOrNullField(help_text="Wikidata item id; null when unknown.")
-    aliases = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text="Other names."
-    )
     predecessors = PartyBriefSerializer(
         many=True, read_only=True, help_text="Parties this one succeeded."
     )
-    successors = PartyBriefSerializer(
-        many=True, read_only=True, help_text="Parties that succeeded this one."
-    )
+    successors = PartyBriefSerializer(many=True, read_only=True)
     citations = CitationSerializer(
         many=True, read_only=True, help_text="Evidence for the party's fields."
     )
@@ -56,18 +41,14 @@ class PartySerializer(serializers.ModelSerializer):
             "successors",
             "citations",
         ]
-        read_only_fields = fields
 
 
-class TreatyBriefSerializer(serializers.ModelSerializer):
+class TreatyBriefSerializer(RecordReadSerializer):
     """A reference to another treaty."""
-
-    signed_on = PartialDateField(help_text="Date of signature.")
 
     class Meta:
         model = Treaty
         fields = ["id", "title", "signed_on"]
-        read_only_fields = fields
 
 
 class ActionSerializer(serializers.Serializer):
@@ -88,10 +69,10 @@ class ActionSerializer(serializers.Serializer):
     )
 
 
-class ParticipationSerializer(serializers.ModelSerializer):
+class ParticipationSerializer(RecordReadSerializer):
     """A party's part in the treaty and the dated acts it performed."""
 
-    party = PartyBriefSerializer(read_only=True, help_text="The party.")
+    party = PartyBriefSerializer(read_only=True)
     actions = serializers.SerializerMethodField(
         help_text="Known acts in date order; empty when none is known."
     )
@@ -102,7 +83,6 @@ class ParticipationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Participation
         fields = ["party", "actions", "citations"]
-        read_only_fields = fields
 
     @extend_schema_field(ActionSerializer(many=True))
     def get_actions(self, participation: Participation) -> list[dict]:
@@ -140,15 +120,10 @@ class ParticipationSerializer(serializers.ModelSerializer):
         return actions
 
 
-class ProvisionSerializer(serializers.ModelSerializer):
+class ProvisionSerializer(RecordReadSerializer):
     """An article or clause and the obligations it creates."""
 
-    obligations = serializers.SlugRelatedField(
-        slug_field="code",
-        many=True,
-        read_only=True,
-        help_text="Obligation codes (ATOP vocabulary plus cooperation kinds).",
-    )
+    obligations = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     citations = CitationSerializer(
         many=True, read_only=True, help_text="Evidence for this provision."
     )
@@ -156,39 +131,19 @@ class ProvisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Provision
         fields = ["label", "summary", "obligations", "automatic", "citations"]
-        read_only_fields = fields
 
 
-class TreatySerializer(serializers.ModelSerializer):
+class TreatySerializer(RecordReadSerializer):
     """A treaty with its parties, provisions and the evidence for each fact."""
 
     status = serializers.SerializerMethodField(
         help_text="Derived from the dates as of today: unknown, signed, in_force or ended."
     )
-    aliases = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text="Other names."
-    )
-    summary = TextOrNullField(help_text="What the treaty does; null when not recorded.")
-    signed_on = PartialDateField(help_text="Date of signature.")
-    signed_at = TextOrNullField(help_text="Place of signature; null when unknown.")
-    entered_into_force_on = PartialDateField(
-        help_text="Date of entry into force; null when unknown."
-    )
-    ended_on = PartialDateField(
-        help_text="Date it ceased to be in force; null when unknown or still in force."
-    )
-    end_cause = TextOrNullField(
-        help_text="termination, expiry, withdrawal or replacement; null when not ended or unknown."
-    )
-    replaces = TreatyBriefSerializer(
-        many=True, read_only=True, help_text="Earlier treaties this one replaces."
-    )
+    replaces = TreatyBriefSerializer(many=True, read_only=True)
     replaced_by = TreatyBriefSerializer(
         many=True, read_only=True, help_text="Later treaties that replace this one."
     )
-    amends = TreatyBriefSerializer(
-        many=True, read_only=True, help_text="Earlier treaties this one amends."
-    )
+    amends = TreatyBriefSerializer(many=True, read_only=True)
     amended_by = TreatyBriefSerializer(
         many=True, read_only=True, help_text="Later treaties that amend this one."
     )
@@ -224,7 +179,6 @@ class TreatySerializer(serializers.ModelSerializer):
             "provisions",
             "citations",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=TreatyStatus.choices))
     def get_status(self, treaty: Treaty) -> str:

@@ -5,6 +5,7 @@ its fields and the service that writes the record.
 """
 
 from core.api.serializers import PartWriteSerializer, RecordWriteSerializer
+from core.models import curated_fields
 from treaties.models import Participation, Party, Provision, Treaty
 from treaties.services import party_write, treaty_write
 
@@ -16,17 +17,7 @@ class PartyWriteSerializer(RecordWriteSerializer):
 
     class Meta:
         model = Party
-        fields = [
-            "id",
-            "name",
-            "kind",
-            "iso_alpha2",
-            "iso_alpha3",
-            "wikidata_qid",
-            "aliases",
-            "successors",
-            "review_status",
-        ]
+        fields = [*curated_fields(Party), "review_status"]
 
     def write(self, instance, **related) -> None:
         party_write(party=instance, **related)
@@ -37,15 +28,7 @@ class ParticipationWriteSerializer(PartWriteSerializer):
 
     class Meta:
         model = Participation
-        fields = [
-            "party",
-            "signed_on",
-            "signatory_name",
-            "signatory_office",
-            "consent_type",
-            "consented_on",
-            "withdrew_on",
-        ]
+        fields = curated_fields(Participation)
 
 
 class ProvisionWriteSerializer(PartWriteSerializer):
@@ -53,7 +36,7 @@ class ProvisionWriteSerializer(PartWriteSerializer):
 
     class Meta:
         model = Provision
-        fields = ["label", "summary", "obligations", "automatic"]
+        fields = curated_fields(Provision)
 
 
 class TreatyWriteSerializer(RecordWriteSerializer):
@@ -74,23 +57,7 @@ class TreatyWriteSerializer(RecordWriteSerializer):
 
     class Meta:
         model = Treaty
-        fields = [
-            "id",
-            "title",
-            "aliases",
-            "kind",
-            "summary",
-            "signed_on",
-            "signed_at",
-            "entered_into_force_on",
-            "ended_on",
-            "end_cause",
-            "replaces",
-            "amends",
-            "participations",
-            "provisions",
-            "review_status",
-        ]
+        fields = [*curated_fields(Treaty), "participations", "provisions", "review_status"]
 
     def write(self, instance, **related) -> None:
         treaty_write(treaty=instance, **related)
