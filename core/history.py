@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
-from simple_history.utils import get_history_manager_for_model
+from simple_history.utils import get_history_manager_for_model, get_m2m_reverse_field_name
 
+from core import representations
 from core.choices import ChangeAction
 
 _state = threading.local()
@@ -27,20 +29,30 @@ ACTIONS = {"+": ChangeAction.CREATED, "~": ChangeAction.CHANGED, "-": ChangeActi
 def change_reason(reason: str) -> Iterator[None]:
     """Record ``reason`` on every historical record made inside the block (unless one is set).
 
-    The outermost block is one write: however many versions a record gets inside it (its
-    fields, then its many-to-many links), the change feed holds one row for it.
+    The outermost block is one write, in one transaction: however many versions a record gets
+    inside it (its fields, then its many-to-many links), the change feed holds one row for it,
+    and the stored representations it changed are rendered again once, before it commits.
     """
     previous = getattr(_state, "reason", None)
-    outermost = getattr(_state, "changes", None) is None
-    _state.reason = reason
-    if outermost:
-        _state.changes = {}
+    if getattr(_state, "changes", None) is not None:  # inside a write: only the reason
+        _state.reason = reason
+        try:
+            yield
+        finally:
+            _state.reason = previous
+        return
+    _state.reason, _state.changes = reason, {}
+    pending = representations.begin()
+    done = False
     try:
-        yield
+        with transaction.atomic():
+            yield
+            representations.finish(pending, render_now=True)
+            done = True
     finally:
-        _state.reason = previous
-        if outermost:
-            _state.changes = None
+        if not done:
+            representations.finish(pending, render_now=False)
+        _state.reason, _state.changes = previous, None
 
 
 def current_reason() -> str | None:
@@ -56,9 +68,18 @@ def _record_change(sender, instance, history_instance, history_user=None, **kwar
     previous = history_instance.prev_record if history_instance.history_type == "~" else None
     changed_fields = []
     if previous is not None:
-        changed_fields = sorted(history_instance.diff_against(previous).changed_fields)
+        delta = history_instance.diff_against(previous)
+        changed_fields = sorted(delta.changed_fields)
         if not changed_fields:
             return  # a save that changed nothing is no change
+        _links_changed(type(instance), delta.changes)
+    representations.records_changed(
+        type(instance),
+        [instance],
+        action=ACTIONS[history_instance.history_type],
+        changed_fields=changed_fields,
+        before=[previous] if previous is not None else [],
+    )
     content_type = ContentType.objects.get_for_model(instance, for_concrete_model=False)
     key = (content_type.pk, str(instance.pk))
     changes = getattr(_state, "changes", None)
@@ -78,6 +99,16 @@ def _record_change(sender, instance, history_instance, history_user=None, **kwar
     change.save()
     if changes is not None:
         changes[key] = change
+
+
+def _links_changed(model, changes) -> None:
+    """Tell the stored representations which records gained or lost a many-to-many link."""
+    for change in changes:
+        field = model._meta.get_field(change.field)
+        if field.many_to_many:
+            column = get_m2m_reverse_field_name(field)
+            rows = [*(change.old or []), *(change.new or [])]
+            representations.links_changed(model, change.field, {row[column] for row in rows})
 
 
 def _change_row(content_type: ContentType, object_id, version, user=None):
@@ -117,9 +148,14 @@ def history_bulk_created(
         [_change_row(content_type, pk, version) for pk, version in by_pk.items()],
         batch_size=BATCH,
     )
+    representations.records_changed(model, objs, action=ChangeAction.CREATED)
     history_model = get_history_manager_for_model(model).model
     owner = f"{model._meta.model_name}_id"
     for field_name, links in (m2m_links or {}).items():
+        column = get_m2m_reverse_field_name(model._meta.get_field(field_name))
+        representations.links_changed(
+            model, field_name, {getattr(link, f"{column}_id") for link in links}
+        )
         # django-simple-history keeps each version's own copy of its links in this table.
         link_history = history_model._meta.get_field(
             f"historical{model._meta.model_name}_{field_name}"

@@ -149,3 +149,36 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.content_type.model} {self.object_id} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class Representation(models.Model):
+    """The public JSON of one record exactly as the API serves it, and its ETag: lists and
+    details are served from here without rendering (see core.representations)."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The kind of record.",
+    )
+    object_id = models.CharField(max_length=100, help_text="The record's id.")
+    body = models.TextField(help_text="The record's public representation, as JSON.")
+    etag = models.CharField(max_length=40, help_text="The strong ETag of the representation.")
+    version = models.CharField(
+        max_length=16, help_text="Fingerprint of the serializer that rendered it."
+    )
+    stale_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day a value derived from today's date (a status) may change; null: never.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="representation_unique_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}"

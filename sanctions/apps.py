@@ -7,6 +7,8 @@ class SanctionsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.vocabulary import keep_complete_after_migrate
+        from sanctions.api import representations
         from sanctions.choices import Measure
 
         keep_complete_after_migrate(self, "MeasureType", Measure)
+        representations.register()

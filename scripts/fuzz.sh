@@ -27,6 +27,7 @@ export DATABASE_URL="sqlite:///$WORK/fuzz.sqlite3"
 export SECRET_KEY=${SECRET_KEY:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')}
 export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 export SECURE_HSTS_SECONDS=0
+export SCHEMATHESIS_HOOKS=tests.acceptance.schema_hooks  # cursor paging (see that module)
 export THROTTLE_ANON=1000000/minute  # the fuzzer is one client; the rate limit has its own tests
 
 "$BIN/python" manage.py migrate --noinput -v0

@@ -7,6 +7,8 @@ class TreatiesConfig(AppConfig):
 
     def ready(self) -> None:
         from core.vocabulary import keep_complete_after_migrate
+        from treaties.api import representations
         from treaties.choices import Obligation
 
         keep_complete_after_migrate(self, "ObligationType", Obligation)
+        representations.register()

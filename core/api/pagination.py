@@ -1,9 +1,29 @@
-"""Limit/offset pagination that refuses bad input and unordered querysets."""
+"""Limit/offset pagination, and keyset ``cursor`` paging for deep pages and bulk sync, that
+refuses bad input and unordered querysets."""
 
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
 import re
 
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Max, OrderBy, Q
+from django.utils import timezone
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
+from rest_framework.utils.urls import replace_query_param
+
+from core.models import Change
+
+# How long a cached count may be served: writes through the services change the register
+# version at once; this bounds what a write that bypasses them (raw SQL) can leave stale.
+COUNT_CACHE_SECONDS = 300
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -19,7 +39,13 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     default_limit = 20
     max_limit = 200
     max_offset = 1_000_000
+    cursor_query_param = "cursor"
+    max_cursor_length = 1000
     _whole_number = re.compile(r"-?[0-9]+")
+    cursor: list | None = None
+    next_cursor: str | None = None
+    # Set by a view whose count is the same for every public reader (no drafts).
+    cache_count = False
 
     def _read(self, request, name: str, *, minimum: int, maximum: int | None = None) -> int | None:
         raw = request.query_params.get(name)
@@ -48,7 +74,94 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     def paginate_queryset(self, queryset, request, view=None):
         # Unordered pages can skip or repeat rows between requests.
         assert queryset.ordered, f"{view.__class__.__name__} must order its queryset"
-        return super().paginate_queryset(queryset, request, view)
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw is None:
+            return super().paginate_queryset(queryset, request, view)
+        if self.offset_query_param in request.query_params:
+            raise ValidationError({self.cursor_query_param: ["Give either offset or cursor."]})
+        self.request, self.limit, self.offset = request, self.get_limit(request), 0
+        terms = ordering_terms(queryset)
+        self.count = self.get_count(queryset)
+        after = self._decode(raw, len(terms))
+        if after is not None:
+            self._check_values(queryset.model, terms, after)
+            queryset = queryset.filter(keyset_after(queryset.model, terms, after))
+        page = list(queryset[: self.limit + 1])
+        self.next_cursor = None
+        if len(page) > self.limit:
+            page = page[: self.limit]
+            self.next_cursor = self._encode(position(page[-1], terms))
+        return page
+
+    def get_count(self, queryset) -> int:
+        """The exact count; with ``cache_count``, kept per register version (the change feed's
+        latest id) and day, so a repeated count costs one small query until a write."""
+        if not self.cache_count:
+            return super().get_count(queryset)
+        try:
+            query = str(queryset.query).encode()
+        except EmptyResultSet:  # a filter no row can meet: counted without a query
+            return super().get_count(queryset)
+        version = Change.objects.aggregate(latest=Max("id"))["latest"]
+        key = f"count:{hashlib.sha256(query).hexdigest()}:{version}:{timezone.localdate()}"
+        count = cache.get(key)
+        if count is None:
+            count = super().get_count(queryset)
+            cache.set(key, count, COUNT_CACHE_SECONDS)
+        return count
+
+    def get_next_link(self):
+        if self.request.query_params.get(self.cursor_query_param) is None:
+            return super().get_next_link()
+        if self.next_cursor is None:
+            return None
+        url = replace_query_param(self.request.build_absolute_uri(), "limit", self.limit)
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+
+    def get_previous_link(self):
+        if self.request.query_params.get(self.cursor_query_param) is None:
+            return super().get_previous_link()
+        return None  # cursor pages go forward: start again with an empty cursor
+
+    def _check_values(self, model, terms: list[tuple[str, bool]], values: list) -> None:
+        """Each cursor value must be one its field can hold (a tampered one is a 400)."""
+        for (name, _), value in zip(terms, values, strict=True):
+            if value is None:
+                continue
+            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+            try:
+                field.run_validators(field.to_python(value))
+            except DjangoValidationError:
+                raise ValidationError(
+                    {self.cursor_query_param: ["Not a cursor from this list's `next` link."]}
+                ) from None
+
+    def _encode(self, values: list) -> str:
+        text = json.dumps([_plain(v) for v in values], separators=(",", ":"))
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    def _decode(self, raw: str, width: int) -> list | None:
+        """The position a cursor names (None: the beginning); a token this API did not make
+        for this ordering is a 400."""
+        if raw == "":
+            return None
+        problem = ValidationError(
+            {self.cursor_query_param: ["Not a cursor from this list's `next` link."]}
+        )
+        if len(raw) > self.max_cursor_length:
+            raise problem
+        try:
+            values = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise problem from None
+        plain = (str, int, float, type(None))
+        if not isinstance(values, list) or len(values) != width:
+            raise problem
+        if not all(isinstance(v, plain) and not isinstance(v, bool) for v in values):
+            raise problem
+        if values[-1] is None:
+            raise problem
+        return values
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -65,4 +178,73 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                 parameter["description"] = (
                     f"Index of the first result to return (0-based, at most {self.max_offset})."
                 )
+        parameters.append(
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "Keyset paging for deep pages and bulk sync: send it empty to start, then "
+                    "follow `next` (it carries the cursor). Pages cost the same at any depth; "
+                    "`previous` is null. Not with `offset`."
+                ),
+                "schema": {"type": "string", "maxLength": self.max_cursor_length},
+                "allowEmptyValue": True,
+            }
+        )
         return parameters
+
+
+def ordering_terms(queryset) -> list[tuple[str, bool]]:
+    """(field, descending) for each term of the queryset's ordering (which ends with pk)."""
+    terms = []
+    for item in queryset.query.order_by:
+        if isinstance(item, OrderBy):
+            terms.append((item.expression.name, item.descending))
+        else:
+            terms.append((item.lstrip("-"), item.startswith("-")))
+    return terms
+
+
+def position(item, terms: list[tuple[str, bool]]) -> list:
+    """An item's values for the ordering terms: a model instance, or a values_list row of
+    (pk, *the ordering fields)."""
+    if isinstance(item, tuple):
+        return list(item[1:])
+    return [getattr(item, "pk" if name == "pk" else name) for name, _ in terms]
+
+
+def keyset_after(model, terms: list[tuple[str, bool]], values: list) -> Q:
+    """Rows strictly after ``values`` in the order ``terms`` (nulls last either way), led by a
+    range on the first term so that an index on it starts at the position."""
+    nullable = {name for name, _ in terms if name != "pk" and model._meta.get_field(name).null}
+    name, descending = terms[0]
+    value = values[0]
+    if value is None:
+        lead = Q(**{f"{name}__isnull": True})
+    else:
+        lead = Q(**{f"{name}__{'lte' if descending else 'gte'}": value})
+        if name in nullable:
+            lead |= Q(**{f"{name}__isnull": True})
+    return lead & _after(terms, values, nullable)
+
+
+def _after(terms: list[tuple[str, bool]], values: list, nullable: set[str]) -> Q:
+    (name, descending), value = terms[0], values[0]
+    if value is None:
+        beyond, same = Q(pk__in=[]), Q(**{f"{name}__isnull": True})  # nulls come last
+    else:
+        beyond = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+        if name in nullable:
+            beyond |= Q(**{f"{name}__isnull": True})
+        same = Q(**{name: value})
+    if len(terms) == 1:
+        return beyond
+    return beyond | (same & _after(terms[1:], values[1:], nullable))
+
+
+def _plain(value):
+    """A JSON value for a cursor (dates as ISO strings)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value

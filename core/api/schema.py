@@ -29,7 +29,7 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         return auths
 
     def _get_extra_validation_errors(self):
-        """Pagination, ordering and include_drafts are validated too (a 400 naming them)."""
+        """Pagination (limit, offset, cursor), ordering and include_drafts are validated too (a 400 naming them)."""
         extra = super()._get_extra_validation_errors()
         queryset = getattr(self.view, "queryset", None)
         if (
@@ -42,6 +42,7 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             if self.view.paginator is not None:
                 extra.setdefault("limit", {"invalid"})
                 extra.setdefault("offset", {"invalid"})
+                extra.setdefault("cursor", {"invalid"})
             if any(
                 issubclass(backend, StrictOrderingFilter) for backend in self.get_filter_backends()
             ):

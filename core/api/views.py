@@ -14,18 +14,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.api.exceptions import Conflict, PreconditionFailed
 from core.api.filters import StrictOrderingFilter
 from core.api.history import VersionSerializer, versions
+from core.api.pagination import ordering_terms
 from core.history import change_reason
+from core.representations import render, representation_etag, representer, served, stored
 from core.services import RecordReferenced, record_delete
 from core.visibility import public_view
 
@@ -52,10 +56,13 @@ CHANGE_REASON = OpenApiParameter(
 )
 
 
-def representation_etag(data) -> str:
-    """A strong ETag: the hash of the record's full JSON representation."""
-    body = json.dumps(data, sort_keys=True, default=str, separators=(",", ":")).encode()
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+# Every read answers with an ETag; clients and caches revalidate (a 304 costs one query).
+CACHE_CONTROL = "no-cache"
+
+
+def _not_modified(request, etag: str) -> bool:
+    given = request.headers.get("If-None-Match", "")
+    return etag in (tag.strip() for tag in given.split(","))
 
 
 class RegisterReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -92,11 +99,58 @@ class RegisterReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied("Only curators may see drafts.")
         return True
 
+    def _stored(self) -> bool:
+        """Serve the stored representations (core.representations): a public read of a
+        record kind that has them, in its usual representation, as JSON."""
+        spec = representer(self.queryset.model)
+        return (
+            spec is not None
+            and self.get_serializer_class() is spec.serializer
+            and isinstance(getattr(self.request, "accepted_renderer", None), JSONRenderer)
+            and not self._drafts_requested()
+        )
+
+    def list(self, request, *args, **kwargs):
+        if not self._stored():
+            response = super().list(request, *args, **kwargs)
+            return self._conditional(response, representation_etag(response.data))
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        self.paginator.cache_count = True  # the same for every public reader
+        names = [name for name, _ in ordering_terms(queryset)]
+        rows = self.paginate_queryset(queryset.values_list("pk", *names))
+        pks = [str(row[0]) for row in rows]
+        bodies = served(queryset.model, pks)
+        paginator = self.paginator
+        head = {
+            "count": paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+        }
+        results = ",".join(bodies[pk][0] for pk in pks if pk in bodies)
+        content = f'{json.dumps(head, separators=(",", ":"))[:-1]},"results":[{results}]}}'
+        etag = '"' + hashlib.sha256(content.encode()).hexdigest()[:32] + '"'
+        return self._conditional(HttpResponse(content, content_type="application/json"), etag)
+
     def retrieve(self, request, *args, **kwargs):
+        stored_path = self._stored() and not request.query_params
+        if stored_path:
+            pk = str(kwargs[self.lookup_url_kwarg or self.lookup_field])
+            found = stored(self.queryset.model, [pk]).get(pk)
+            if found is not None:
+                body, etag = found
+                return self._conditional(HttpResponse(body, content_type="application/json"), etag)
+        # Not stored (yet): rendered here, where a malformed id or a draft is a 404.
         response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = representation_etag(response.data)
-        if request.headers.get("If-None-Match") == response["ETag"]:
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": response["ETag"]})
+        if stored_path:
+            render(self.queryset.model, [self.kwargs[self.lookup_url_kwarg or self.lookup_field]])
+        return self._conditional(response, representation_etag(response.data))
+
+    def _conditional(self, response, etag: str):
+        """The response with its ETag, or 304 Not Modified when the client holds it."""
+        if _not_modified(self.request, etag):
+            response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        response["ETag"] = etag
+        response["Cache-Control"] = CACHE_CONTROL
         return response
 
 

@@ -9,6 +9,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from tests.acceptance.schema_hooks import start_cursor_paging
+
 
 def test_schema_validates_without_warnings(tmp_path):
     call_command(
@@ -47,4 +49,5 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 )
 def test_api_conforms_to_its_schema(case):
     """Generated requests (valid and invalid) get no 5xx and only documented responses."""
+    case.query = start_cursor_paging(case.query)
     case.call_and_validate()
