@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from core.api.serializers import PartialDateField, TextOrNullField
 from sanctions.choices import DesignationStatus, RegimeStatus
-from sanctions.models import Designation, SanctionsRegime
+from sanctions.models import Designation, DesignationIdentifier, SanctionsRegime
 from sanctions.selectors import designation_status, regime_status
 from sources.api.serializers import CitationSerializer, SourceBriefSerializer
 from treaties.api.serializers import PartyBriefSerializer
@@ -71,6 +71,17 @@ class RegimeSerializer(serializers.ModelSerializer):
         return regime_status(regime)
 
 
+class IdentifierSerializer(serializers.ModelSerializer):
+    """A document or registry number a list gives (passport, national id, IMO, ...)."""
+
+    country = TextOrNullField(help_text="ISO 3166 alpha-2 code of the issuing country, or null.")
+
+    class Meta:
+        model = DesignationIdentifier
+        fields = ["type", "value", "normalised", "country"]
+        read_only_fields = fields
+
+
 class DesignationSerializer(serializers.ModelSerializer):
     """A listed person, entity, vessel or aircraft."""
 
@@ -107,6 +118,9 @@ class DesignationSerializer(serializers.ModelSerializer):
     citations = CitationSerializer(
         many=True, read_only=True, help_text="Evidence for the designation's fields."
     )
+    identifiers = IdentifierSerializer(
+        many=True, read_only=True, help_text="Documents and registry numbers the list gives."
+    )
 
     class Meta:
         model = Designation
@@ -127,6 +141,7 @@ class DesignationSerializer(serializers.ModelSerializer):
             "remarks",
             "source",
             "citations",
+            "identifiers",
         ]
         read_only_fields = fields
 

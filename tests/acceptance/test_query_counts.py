@@ -24,7 +24,7 @@ EXPECTED_QUERIES = {
     "/api/v1/parties/": 5,
     "/api/v1/treaties/": 12,
     "/api/v1/regimes/": 6,
-    "/api/v1/designations/": 7,
+    "/api/v1/designations/": 8,  # + identifiers
     "/api/v1/sources/": 2,
 }
 
