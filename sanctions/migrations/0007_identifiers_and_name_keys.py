@@ -7,25 +7,37 @@ from django.db import migrations, models
 
 from core.names import names_keys
 
+CHUNK = 2000
+
 
 def name_keys_build(apps, schema_editor):
-    """The match index of the designations already stored (later writes keep it current)."""
+    """The match index of the designations already stored (later writes keep it current),
+    built a chunk of designations at a time so that memory stays flat at any size."""
     Designation = apps.get_model("sanctions", "Designation")
+    DesignationAlias = apps.get_model("sanctions", "DesignationAlias")
     DesignationNameKey = apps.get_model("sanctions", "DesignationNameKey")
-    names = {}
-    for pk, kind, name in Designation.objects.values_list("pk", "kind", "name").iterator():
-        names[pk] = (kind, [name])
-    aliases = apps.get_model("sanctions", "DesignationAlias").objects.values_list(
-        "designation_id", "name"
-    )
-    for designation_id, name in aliases.iterator():
-        names[designation_id][1].append(name)
-    rows = [
-        DesignationNameKey(designation_id=pk, key=key)
-        for pk, (kind, given) in names.items()
-        for key in sorted(names_keys(given, legal_forms=kind != "individual"))
-    ]
-    DesignationNameKey.objects.bulk_create(rows, batch_size=500)
+    last = ""
+    while True:
+        chunk = list(
+            Designation.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "kind", "name")[:CHUNK]
+        )
+        if not chunk:
+            return
+        names = {pk: (kind, [name]) for pk, kind, name in chunk}
+        aliases = DesignationAlias.objects.filter(designation_id__in=names)
+        for designation_id, name in aliases.values_list("designation_id", "name"):
+            names[designation_id][1].append(name)
+        DesignationNameKey.objects.bulk_create(
+            [
+                DesignationNameKey(designation_id=pk, key=key)
+                for pk, (kind, given) in names.items()
+                for key in sorted(names_keys(given, legal_forms=kind != "individual"))
+            ],
+            batch_size=1000,
+        )
+        last = chunk[-1][0]
 
 
 class Migration(migrations.Migration):
