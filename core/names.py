@@ -12,6 +12,7 @@ index keys of a name: ``t:`` tokens and joined pairs, ``p:`` their phonetic keys
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
 
 KEY_LENGTH = 64
+PREFIX_FROM = 5  # tokens this long get a prefix key
 # Scripts written one syllable per character: transliterated character by character, so each
 # syllable stays a token ("윤호진" is "yun ho jin", not "yunhojin").
 _SYLLABIC = (
@@ -127,6 +129,10 @@ COMMON_TOKENS = frozenset(
     igor oleg nikolai viktor yuri
     kim lee li ri yi park pak choi choe jung jeong kang cho han
     wang zhang chen liu yang huang zhao wu zhou xu sun ma zhu hu guo lin
+    trading shipping holding holdings industries industrial industry group international
+    general services service enterprise enterprises investment investments commercial
+    import export development technology technologies engineering logistics trust
+    establishment organization organisation foundation bank
     """.split()  # noqa: SIM905 (a list literal of 130 names reads worse)
 )
 
@@ -197,7 +203,7 @@ def token_phonetic(token: str) -> str:
     (Arabic, Persian, Hebrew) meet their Latin spellings ("mhmd", "Mohammed")."""
     if token.isdigit():
         return token
-    consonants = _VOWELS.sub("", token_skeleton(token)).rstrip("h")
+    consonants = token_consonants(token)
     return jellyfish.metaphone(_DOUBLED.sub(r"\1", consonants)) if consonants else ""
 
 
@@ -207,7 +213,8 @@ def name_units(tokens: tuple[str, ...]) -> list[str]:
 
 
 def name_keys(text: str, *, legal_forms: bool = True) -> set[str]:
-    """Index keys of a name: ``t:`` its tokens and joined pairs, ``p:`` their phonetic keys."""
+    """Index keys of a name: ``t:`` its tokens and joined pairs, ``p:`` their phonetic keys,
+    ``f:`` the first four letters of a long token's skeleton (a typo later on still meets)."""
     keys: set[str] = set()
     for unit in name_units(name_parts(text, legal_forms=legal_forms).tokens):
         if len(unit) >= 2:
@@ -215,6 +222,8 @@ def name_keys(text: str, *, legal_forms: bool = True) -> set[str]:
         phonetic = token_phonetic(unit)
         if len(phonetic) >= 2:
             keys.add(f"p:{phonetic}"[:KEY_LENGTH])
+        if len(unit) >= PREFIX_FROM:
+            keys.add(f"f:{token_skeleton(unit)[:4]}")
     return keys
 
 
@@ -229,14 +238,20 @@ def identifier_normalise(value: str) -> str:
 
 
 def allowed_edits(length: int) -> int:
-    """Typos tolerated in a token of this length: none up to 3 letters, then one per 4 more."""
-    return 0 if length <= 3 else 1 if length <= 6 else 2 if length <= 10 else 3
+    """Typos tolerated in a token of this length: none up to 4 letters, then one per 4 more."""
+    return 0 if length <= 4 else 1 if length <= 8 else 2 if length <= 12 else 3
+
+
+def token_consonants(token: str) -> str:
+    """The skeleton's consonants: what scripts that write no short vowels keep."""
+    return _VOWELS.sub("", token_skeleton(token)).rstrip("h")
 
 
 @lru_cache(maxsize=262144)
 def token_similarity(a: str, b: str) -> float:
-    """1 for the same token, 0.95 for the same skeleton, less per typo within the length's
-    allowance, 0.85 for the same phonetic key (both of three letters or more); 0 otherwise."""
+    """1 for the same token, 0.95 for the same skeleton, 1 - edits/length for typos within
+    the length's allowance, 0.7 for the same consonants (three or more, lengths within a
+    factor of two: "mhmd" and "mohammed"); 0 otherwise."""
     if a == b:
         return 1.0
     skeleton_a, skeleton_b = token_skeleton(a), token_skeleton(b)
@@ -245,9 +260,14 @@ def token_similarity(a: str, b: str) -> float:
     length = max(len(skeleton_a), len(skeleton_b))
     distance = Levenshtein.distance(skeleton_a, skeleton_b)
     if distance <= allowed_edits(length):
-        return round(0.95 - 0.5 * distance / length, 4)
-    if min(len(a), len(b)) >= 3 and len(token_phonetic(a)) >= 2:
-        return 0.85 if token_phonetic(a) == token_phonetic(b) else 0.0
+        return round(min(0.95, 1 - distance / length), 4)
+    consonants = token_consonants(a)
+    if (
+        len(consonants) >= 3
+        and consonants == token_consonants(b)
+        and max(len(a), len(b)) <= 2 * min(len(a), len(b))
+    ):
+        return 0.7
     return 0.0
 
 
@@ -260,10 +280,13 @@ class NameComparison:
     listed_coverage: float
     pairs: tuple[tuple[str, str, float], ...]
     informative: int  # letters of matched query tokens that are not common names
+    informative_tokens: int  # how many such tokens
+    weakest: float  # the lowest similarity among them (1.0 when none)
 
 
 def _weight(token: str) -> float:
-    return len(token) * (0.4 if token in COMMON_TOKENS else 1.0)
+    """A token's part in a name: longer counts more, but less than in proportion; common less."""
+    return math.sqrt(len(token)) * (0.4 if token in COMMON_TOKENS else 1.0)
 
 
 def _units(tokens: tuple[str, ...]) -> list[tuple[str, frozenset[int]]]:
@@ -297,11 +320,13 @@ def name_compare(query: tuple[str, ...], listed: tuple[str, ...]) -> NameCompari
     total_l = sum(_weight(t) for t in listed) or 1.0
     query_coverage = min(1.0, matched_q / total_q)
     listed_coverage = min(1.0, matched_l / total_l)
-    informative = sum(len(query[i]) for i in q_similarity if query[i] not in COMMON_TOKENS)
+    telling = [i for i in q_similarity if query[i] not in COMMON_TOKENS]
     return NameComparison(
         score=round(0.6 * query_coverage + 0.4 * listed_coverage, 4),
         query_coverage=round(query_coverage, 4),
         listed_coverage=round(listed_coverage, 4),
         pairs=tuple(pairs),
-        informative=informative,
+        informative=sum(len(query[i]) for i in telling),
+        informative_tokens=len(telling),
+        weakest=min((q_similarity[i] for i in telling), default=1.0),
     )

@@ -4,7 +4,8 @@ identifier) may be, ranked, with the evidence for each score (docs/matching.md).
 Candidates come from the name-key index (``DesignationNameKey``, kept by the designation
 services) and from identifiers, never from a scan: the query's keys are counted, the rarest
 are kept up to a budget of index rows, and the designations sharing the most key weight are
-scored in full. A query costs two or three database queries, a batch four more.
+scored in full. A query costs three or four database queries (five when few candidates are in scope), a
+batch four more.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
 MAX_QUERIES = 50
-CANDIDATES = 60  # designations per query scored in full
-POSTINGS_BUDGET = 20_000  # index rows a query may read before its commoner keys are dropped
+CANDIDATES = 30  # designations per query scored in full
+OVERFETCH = 4  # ranked without the scope, this many times as many are checked against it
+POSTINGS_BUDGET = 5_000  # index rows a query may read before its commoner keys are dropped
 
 # What each schema of the query may be among designations.
 SCHEMA_KINDS: dict[str, tuple[str, ...]] = {
@@ -53,7 +55,7 @@ KIND_SCHEMA = {
 }
 
 # Scoring (docs/matching.md explains each figure).
-WEAK_NAME_CAP = 0.6  # a name of common or very short tokens alone stays below the threshold
+WEAK_NAME_CAP = 0.6  # a weak name match is scaled by this: alone it stays below the threshold
 INFORMATIVE_LETTERS = 4  # letters of uncommon matched tokens a name needs to stand alone
 WEAK_ALIAS_FACTOR = 0.9  # an alias the list grades low or weak
 BIRTH_DAY_MATCH, BIRTH_YEAR_MATCH, BIRTH_MISMATCH = 0.1, 0.05, -0.15
@@ -153,26 +155,21 @@ def _scope(options: MatchOptions) -> Q:
 
 
 def _candidates(query: EntityQuery, scope: Q) -> list[str]:
-    """Designation ids sharing the most (rarity-weighted) keys, plus identifier matches."""
-    kinds = SCHEMA_KINDS[query.schema]
-    in_scope = Designation.objects.filter(scope, kind__in=kinds)
+    """Designation ids sharing the most (rarity-weighted) keys, plus identifier matches.
+
+    The keys are ranked without the scope first (an index-only aggregate) and the best
+    ``OVERFETCH`` times as many as needed are checked against it; only when too few of
+    those are in scope is the aggregate repeated joined with the scope."""
+    in_scope = Designation.objects.filter(scope, kind__in=SCHEMA_KINDS[query.schema])
     found: list[str] = []
     weights = _key_weights(query_keys(query))
     if weights:
-        rows = (
-            DesignationNameKey.objects.filter(key__in=weights, designation__in=in_scope)
-            .values("designation_id")
-            .annotate(
-                weight=Sum(
-                    Case(
-                        *(When(key=key, then=Value(w)) for key, w in weights.items()),
-                        output_field=FloatField(),
-                    )
-                )
-            )
-            .order_by("-weight", "designation_id")
-        )
-        found = [row["designation_id"] for row in rows[:CANDIDATES]]
+        ranked = _ranked(weights, DesignationNameKey.objects.all(), CANDIDATES * OVERFETCH)
+        kept = set(in_scope.filter(pk__in=ranked).values_list("pk", flat=True))
+        found = [pk for pk in ranked if pk in kept][:CANDIDATES]
+        if len(found) < CANDIDATES and len(ranked) == CANDIDATES * OVERFETCH:
+            scoped = DesignationNameKey.objects.filter(designation__in=in_scope)
+            found = _ranked(weights, scoped, CANDIDATES)
     if query.identifiers:
         by_identifier = DesignationIdentifier.objects.filter(
             normalised__in=query.identifiers, designation__in=in_scope
@@ -181,9 +178,27 @@ def _candidates(query: EntityQuery, scope: Q) -> list[str]:
     return found
 
 
+def _ranked(weights: dict[str, float], rows: QuerySet, limit: int) -> list[str]:
+    """Designation ids of ``rows`` by the summed weight of the keys they hold, best first."""
+    ranked = (
+        rows.filter(key__in=weights)
+        .values("designation_id")
+        .annotate(
+            weight=Sum(
+                Case(
+                    *(When(key=key, then=Value(w)) for key, w in weights.items()),
+                    output_field=FloatField(),
+                )
+            )
+        )
+        .order_by("-weight", "designation_id")
+    )
+    return [row["designation_id"] for row in ranked[:limit]]
+
+
 def _key_weights(keys: Iterable[str]) -> dict[str, float]:
     """The keys worth reading, rarest first within the budget, each weighted by rarity
-    (a token counts twice a phonetic key)."""
+    (a token counts twice a phonetic or prefix key)."""
     counts = dict(
         DesignationNameKey.objects.filter(key__in=list(keys))
         .values("key")
@@ -268,10 +283,24 @@ def _name_feature(query: EntityQuery, designation: Designation) -> Feature:
     detail = f"{query_name!r} ~ {name!r} ({what}): {pairs}"
     if what != "primary name" and value < comparison.score:
         detail += f"; weak alias x{WEAK_ALIAS_FACTOR}"
-    if comparison.informative < INFORMATIVE_LETTERS and value > WEAK_NAME_CAP:
-        value = WEAK_NAME_CAP
-        detail += f"; only common or very short names matched: capped at {WEAK_NAME_CAP}"
+    if comparison.weakest < 1.0:
+        value = round(value * math.sqrt(comparison.weakest), 4)  # a near miss is no exact match
+    weak = _weak_reason(comparison, designation, name, what)
+    if weak:  # scaled, not cut: a better name still ranks higher
+        value = round(value * WEAK_NAME_CAP, 4)
+        detail += f"; {weak}: x{WEAK_NAME_CAP}"
     return Feature(value, detail)
+
+
+def _weak_reason(comparison, designation: Designation, name: str, what: str) -> str:
+    """Why a name match cannot stand alone, or "" when it can."""
+    if comparison.informative < INFORMATIVE_LETTERS:
+        return "only common or very short names matched"
+    person = designation.kind == DesignationKind.INDIVIDUAL
+    mononym = what == "primary name" and len(name_parts(name, legal_forms=False).tokens) == 1
+    if person and comparison.informative_tokens < 2 and not mononym:
+        return "one uncommon name of a person matched"
+    return ""
 
 
 def _birth_feature(wanted: Sequence[PartialDate], listed: Sequence[str]) -> Feature:

@@ -51,8 +51,10 @@ def test_cyrillic_and_hangul_match_the_latin_listing(query):
     assert name_keys(query) & name_keys(LISTED) - {"t:yun"}, "a key besides the family name"
 
 
-def test_arabic_script_meets_its_latin_spelling():
-    assert score("عبد اللطيف منصور", "Abdul Latif Mansur") >= 0.8
+def test_arabic_script_meets_its_latin_spelling_by_consonants():
+    comparison = name_compare(name_tokens("عبد اللطيف منصور"), name_tokens("Abdul Latif Mansur"))
+    assert ("mnswr", "mansur", 0.7) in comparison.pairs
+    assert comparison.score > 0.5
 
 
 def test_chinese_is_transliterated_one_syllable_per_token():
@@ -61,8 +63,9 @@ def test_chinese_is_transliterated_one_syllable_per_token():
 
 
 def test_typos_are_tolerated_in_proportion_to_length():
-    assert token_similarity("hojim", "hojin") > 0.8  # one edit in five letters
-    assert token_similarity("kim", "kin") == 0.0  # three letters: no typo allowed
+    assert token_similarity("hojim", "hojin") == 0.8  # one edit in five letters
+    assert token_similarity("kim", "kin") == 0.0  # up to four letters: no typo allowed
+    assert token_similarity("azua", "aqua") == 0.0
     assert token_similarity("mansour", "mansur") > 0.8
     assert token_similarity("abcdef", "abxyef") == 0.0  # two edits in six letters
 
