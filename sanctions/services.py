@@ -9,13 +9,13 @@ keys the matcher finds it by (sanctions.matching).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.history import history_bulk_created
 from core.names import names_keys
@@ -35,6 +35,7 @@ from treaties.models import Party
 
 REGIME_REQUIRED = "A designation needs at least one regime."
 BATCH = 500
+KEY_CHUNK = 5000  # name-key rows per INSERT
 
 # An alias is a name, or a (name, the list's quality grading) pair.
 Alias = str | tuple[str, str]
@@ -270,13 +271,11 @@ def designations_create_many(*, items: Sequence[NewDesignation]) -> list[Designa
     names: dict[str, list[str]] = {d.pk: [d.name] for d in designations}
     for alias in aliases:
         names[alias.designation_id].append(alias.name)
-    rows = (
-        row
+    _name_keys_insert(
+        (designation.pk, key)
         for designation in designations
-        for row in _name_key_rows(designation, names[designation.pk])
+        for key in _name_keys(designation, names[designation.pk])
     )
-    while chunk := list(islice(rows, BATCH * 10)):  # not every row at once: memory stays flat
-        DesignationNameKey.objects.bulk_create(chunk, batch_size=BATCH)
     return designations
 
 
@@ -342,23 +341,29 @@ def _identifiers_write(designation: Designation, identifiers: list[Identifier]) 
     getattr(designation, "_prefetched_objects_cache", {}).pop("identifiers", None)
 
 
-def _name_key_rows(designation: Designation, names: Iterable[str]) -> Iterator[DesignationNameKey]:
-    """The match index rows of a designation's names (legal forms set apart but a person's)."""
-    keys = names_keys(names, legal_forms=designation.kind != DesignationKind.INDIVIDUAL)
-    for key in sorted(keys):
-        yield DesignationNameKey(designation_id=designation.pk, key=key)
+def _name_keys(designation: Designation, names: Iterable[str]) -> list[str]:
+    """The match index keys of a designation's names (legal forms set apart but a person's)."""
+    return sorted(names_keys(names, legal_forms=designation.kind != DesignationKind.INDIVIDUAL))
+
+
+def _name_keys_insert(rows: Iterable[tuple[str, str]]) -> None:
+    """Insert (designation id, key) rows in chunks: plain tuples, not model instances, since
+    a list import writes hundreds of thousands of them."""
+    meta = DesignationNameKey._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(f).column) for f in ("designation", "key"))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s)"
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(islice(rows, KEY_CHUNK)):
+            cursor.executemany(sql, chunk)
 
 
 def _name_keys_write(designation: Designation) -> None:
     """Make the designation's name keys those of its current name and aliases."""
     names = [designation.name, *designation.aliases.values_list("name", flat=True)]
-    wanted = {row.key: row for row in _name_key_rows(designation, names)}
-    stored = set(
-        DesignationNameKey.objects.filter(designation=designation).values_list("key", flat=True)
-    )
-    DesignationNameKey.objects.filter(
-        designation=designation, key__in=stored - wanted.keys()
-    ).delete()
-    DesignationNameKey.objects.bulk_create(
-        [row for key, row in wanted.items() if key not in stored]
-    )
+    wanted = set(_name_keys(designation, names))
+    keys = DesignationNameKey.objects.filter(designation=designation)
+    stored = set(keys.values_list("key", flat=True))
+    keys.filter(key__in=stored - wanted).delete()
+    _name_keys_insert((designation.pk, key) for key in sorted(wanted - stored))
