@@ -13,7 +13,7 @@ DATA   ?= ../shared/data
 # Stamp file: reinstall whenever pyproject.toml changes.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-slow install lint format migrate load serve browser bench fuzz clean help
+.PHONY: run test test-slow install lint format migrate load serve browser bench bench-match fuzz clean help
 
 help:
 	@echo "make run    install, migrate, load records, serve on http://$(HOST):$(PORT)/ (SQLite)"
@@ -23,6 +23,7 @@ help:
 	@echo "make lint   ruff check, format check and the import layers contract (lint-imports)"
 	@echo "make browser install Debian's chromium for the browser tests (root)"
 	@echo "make bench  import the full official lists (DATA=../shared/data) and print figures"
+	@echo "make bench-match screening evaluation: recall, false positives, latency, ours and a baseline"
 	@echo "make fuzz   seeded schemathesis run (all checks, 5,000+ cases) against gunicorn, DEBUG off"
 
 $(BIN)/python:
@@ -74,6 +75,14 @@ bench: install
 	rm -f /tmp/register-bench.sqlite3
 	DEBUG=1 DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench.sqlite3} $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench.sqlite3} $(BIN)/python manage.py bench_imports $(DATA)
+
+# The screening evaluation (docs/matching.md): imports the UN and OFAC SDN lists from DATA
+# into a throwaway SQLite file unless BENCH_DB names a database that holds them (e.g. the
+# 1M-designation benchmark database), then measures recall, false positives and latency.
+bench-match: install
+	@test -n "$$BENCH_DB" || rm -f /tmp/register-bench-match.sqlite3
+	DEBUG=1 DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench-match.sqlite3} $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench-match.sqlite3} $(BIN)/python manage.py bench_match $(DATA) $(BENCH_ARGS)
 
 # A long, seeded schemathesis run against production settings under gunicorn on a throwaway
 # SQLite database (docs/testing.md). FUZZ_SEED and FUZZ_MAX_EXAMPLES change the run.

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import path
 
 from core.admin import ReadOnlyAdmin, RegisterAdmin, VersionedForm, partial
 from core.history import change_reason
 from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
+from sanctions.screening import screening_view
 from sanctions.services import (
     designation_create,
     designation_delete,
@@ -95,6 +97,12 @@ class DesignationAdmin(RegisterAdmin):
     inlines = [AliasInline, CitationInline]
     listed = partial("listed_on", "listed")
     delisted = partial("delisted_on", "delisted")
+
+    def get_urls(self):
+        screen = self.admin_site.admin_view(lambda request: screening_view(self, request))
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_screen"
+        return [path("screen/", screen, name=name), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         """Nothing yet: save_related writes the designation with its regimes and aliases."""

@@ -39,3 +39,15 @@ class DesignationStatus(models.TextChoices):
 
     LISTED = "listed", "Listed"
     DELISTED = "delisted", "Delisted"
+
+
+class IdentifierType(models.TextChoices):
+    """The kinds of identifier a list gives for a designation."""
+
+    PASSPORT = "passport", "Passport"
+    NATIONAL_ID = "national_id", "National identification number"
+    TAX_ID = "tax_id", "Tax identification number"
+    REGISTRATION = "registration", "Company or business registration number"
+    IMO = "imo", "IMO ship number"
+    AIRCRAFT_TAIL = "aircraft_tail", "Aircraft tail number"
+    OTHER = "other", "Other document"

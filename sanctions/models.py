@@ -16,7 +16,7 @@ from core.partial_dates import (
     partial_date_constraint,
     precision_field,
 )
-from sanctions.choices import DesignationKind, Measure
+from sanctions.choices import DesignationKind, IdentifierType, Measure
 from sources.models import Citation, Source
 from treaties.models import Party
 
@@ -231,3 +231,70 @@ class DesignationAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DesignationIdentifier(models.Model):
+    """A document or registry number the list gives for a designation (passport, IMO, ...)."""
+
+    review_parents = ("designation",)  # public when its designation is published
+
+    designation = models.ForeignKey(
+        Designation,
+        on_delete=models.CASCADE,
+        related_name="identifiers",
+        help_text="The designation.",
+    )
+    type = models.CharField(
+        max_length=20, choices=IdentifierType.choices, help_text="What kind of identifier."
+    )
+    value = models.CharField(max_length=200, help_text="The identifier as the list gives it.")
+    normalised = models.CharField(
+        max_length=200,
+        db_index=True,
+        help_text="Upper-case letters and digits only, as compared (e.g. 'OA454044').",
+    )
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="ISO 3166 alpha-2 code of the issuing country, when the list gives one.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["designation_id", "type", "normalised", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["designation", "type", "normalised"], name="designation_identifier_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.value}"
+
+
+class DesignationNameKey(models.Model):
+    """A normalised key of a designation's names (core.names.name_keys): the match index.
+
+    Derived data, written only by the designation services with the names it comes from.
+    """
+
+    designation = models.ForeignKey(
+        Designation,
+        on_delete=models.CASCADE,
+        related_name="name_keys",
+        help_text="The designation.",
+    )
+    key = models.CharField(
+        max_length=64, help_text="'t:' a name token or joined pair, 'p:' a phonetic key."
+    )
+
+    class Meta:
+        ordering = ["designation_id", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "designation"], name="designation_name_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.partial_dates import ends_by
 from sanctions.choices import DesignationStatus, RegimeStatus
-from sanctions.models import Designation, DesignationAlias, SanctionsRegime
+from sanctions.models import Designation, DesignationAlias, DesignationIdentifier, SanctionsRegime
 from sources.models import Source
 from treaties.models import Party
 from treaties.selectors import citations_prefetch
@@ -36,6 +36,10 @@ def designations_for_api() -> QuerySet[Designation]:
         Prefetch("source", queryset=Source.objects.defer("text")),
         Prefetch("aliases", queryset=DesignationAlias.objects.order_by("name", "pk")),
         Prefetch("regimes", queryset=SanctionsRegime.objects.order_by("key")),
+        Prefetch(
+            "identifiers",
+            queryset=DesignationIdentifier.objects.order_by("type", "normalised", "pk"),
+        ),
         citations_prefetch(),
     )
 

@@ -2,26 +2,40 @@
 
 A designation is written only through designation_create, designation_update,
 designation_delete and (for list imports) designations_create_many: the API, the admin and
-the importers all call them. They raise ValidationError keyed by field name.
+the importers all call them. They raise ValidationError keyed by field name. They keep what
+derives from a designation current in the same transaction: its identifiers and the name
+keys the matcher finds it by (sanctions.matching).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.history import history_bulk_created
+from core.names import names_keys
 from core.partial_dates import PartialDateError
 from core.services import m2m_set, record_save, record_validate, unknown_problem
-from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
+from sanctions.choices import DesignationKind
+from sanctions.identifiers import Identifier
+from sanctions.models import (
+    Designation,
+    DesignationAlias,
+    DesignationIdentifier,
+    DesignationNameKey,
+    MeasureType,
+    SanctionsRegime,
+)
 from treaties.models import Party
 
 REGIME_REQUIRED = "A designation needs at least one regime."
 BATCH = 500
+KEY_CHUNK = 5000  # name-key rows per INSERT
 
 # An alias is a name, or a (name, the list's quality grading) pair.
 Alias = str | tuple[str, str]
@@ -71,25 +85,31 @@ def designation_write(
     designation: Designation,
     regimes: Iterable[SanctionsRegime] | None = None,
     aliases: Iterable[Alias] | None = None,
+    identifiers: Iterable[Identifier] | None = None,
 ) -> bool:
     """Create or change a designation whose field values are already set on it (the API's
     path), through designation_create or designation_update."""
     if not designation._state.adding:
-        designation_update(designation=designation, regimes=regimes, aliases=aliases)
+        designation_update(
+            designation=designation, regimes=regimes, aliases=aliases, identifiers=identifiers
+        )
         return True
     values = {f.attname: getattr(designation, f.attname) for f in Designation._meta.concrete_fields}
-    created = designation_create(values=values, regimes=regimes or [], aliases=aliases or [])
+    created = designation_create(
+        values=values, regimes=regimes or [], aliases=aliases or [], identifiers=identifiers or []
+    )
     designation.pk, designation._state.adding = created.pk, False
     return True
 
 
 @dataclass(frozen=True)
 class NewDesignation:
-    """A designation for designations_create_many: field values, regimes and aliases."""
+    """A designation for designations_create_many: field values, regimes, aliases, identifiers."""
 
     values: Mapping[str, Any]
     regimes: Sequence[SanctionsRegime]
     aliases: Sequence[Alias] = ()
+    identifiers: Sequence[Identifier] = ()
 
 
 def designation_validate(
@@ -131,21 +151,37 @@ def designation_validate(
     return wanted
 
 
+def identifiers_validate(*, identifiers: Iterable[Identifier]) -> list[Identifier]:
+    """Check identifiers; returns them without repeats (the same type and normalised value)."""
+    unique: dict[tuple[str, str], Identifier] = {}
+    for identifier in identifiers:
+        problem = identifier.problem()
+        if problem:
+            raise ValidationError({"identifiers": [problem]})
+        unique.setdefault((identifier.type, identifier.normalised), identifier)
+    return list(unique.values())
+
+
 def designation_create(
     *,
     values: Mapping[str, Any],
     regimes: Iterable[SanctionsRegime],
     aliases: Iterable[Alias] = (),
+    identifiers: Iterable[Identifier] = (),
 ) -> Designation:
-    """Create a designation from field values, with its regimes and aliases, after every check."""
+    """Create a designation from field values, with its regimes, aliases and identifiers,
+    after every check; its name keys follow."""
     designation = Designation()
     _assign(designation, values)
     regimes = list(regimes)
     wanted = designation_validate(designation=designation, regimes=regimes, aliases=aliases)
+    unique = identifiers_validate(identifiers=identifiers)
     with transaction.atomic():
         designation.save()
         designation.regimes.set(regimes)
         _aliases_write(designation, wanted)
+        _identifiers_write(designation, unique)
+        _name_keys_write(designation)
     return designation
 
 
@@ -155,21 +191,28 @@ def designation_update(
     values: Mapping[str, Any] | None = None,
     regimes: Iterable[SanctionsRegime] | None = None,
     aliases: Iterable[Alias] | None = None,
+    identifiers: Iterable[Identifier] | None = None,
 ) -> Designation:
-    """Change a designation's fields; replace its regimes or aliases when given. Every check."""
-    _assign(designation, values or {})
+    """Change a designation's fields; replace its regimes, aliases or identifiers when given.
+    Every check; its name keys follow its name, kind and aliases."""
+    values = values or {}
+    _assign(designation, values)
     regimes = None if regimes is None else list(regimes)
     wanted = designation_validate(
         designation=designation,
         regimes=designation.regimes.all() if regimes is None else regimes,
         aliases=() if aliases is None else aliases,  # the stored ones were checked when written
     )
+    unique = None if identifiers is None else identifiers_validate(identifiers=identifiers)
     with transaction.atomic():
         designation.save()
         if regimes is not None:
             designation.regimes.set(regimes)  # adds and removes only the difference
         if aliases is not None:
             _aliases_write(designation, wanted)
+        if unique is not None:
+            _identifiers_write(designation, unique)
+        _name_keys_write(designation)  # the name may have been set on it before the call
     return designation
 
 
@@ -188,6 +231,7 @@ def designations_create_many(*, items: Sequence[NewDesignation]) -> list[Designa
     """
     designations: list[Designation] = []
     aliases: list[DesignationAlias] = []
+    identifiers: list[DesignationIdentifier] = []
     seen: set[str] = set()
     for item in items:
         designation = Designation()
@@ -199,6 +243,7 @@ def designations_create_many(*, items: Sequence[NewDesignation]) -> list[Designa
             wanted = designation_validate(
                 designation=designation, regimes=item.regimes, aliases=item.aliases, in_bulk=True
             )
+            unique = identifiers_validate(identifiers=item.identifiers)
         except ValidationError as exc:
             exc.designation_id = item.values.get("id")
             raise
@@ -207,6 +252,7 @@ def designations_create_many(*, items: Sequence[NewDesignation]) -> list[Designa
             DesignationAlias(designation_id=designation.pk, name=name, quality=quality)
             for name, quality in wanted.items()
         )
+        identifiers.extend(_identifier_rows(designation, unique))
     if not designations:
         return []
     Designation.objects.bulk_create(designations, batch_size=BATCH)
@@ -220,6 +266,16 @@ def designations_create_many(*, items: Sequence[NewDesignation]) -> list[Designa
     history_bulk_created(Designation, designations, m2m_links={"regimes": links})
     DesignationAlias.objects.bulk_create(aliases, batch_size=BATCH)
     history_bulk_created(DesignationAlias, aliases)
+    DesignationIdentifier.objects.bulk_create(identifiers, batch_size=BATCH)
+    history_bulk_created(DesignationIdentifier, identifiers)
+    names: dict[str, list[str]] = {d.pk: [d.name] for d in designations}
+    for alias in aliases:
+        names[alias.designation_id].append(alias.name)
+    _name_keys_insert(
+        (designation.pk, key)
+        for designation in designations
+        for key in _name_keys(designation, names[designation.pk])
+    )
     return designations
 
 
@@ -253,3 +309,61 @@ def _aliases_write(designation: Designation, wanted: dict[str, str]) -> None:
         if name not in have:  # one by one: each version keeps who made it
             DesignationAlias.objects.create(designation=designation, name=name, quality=quality)
     getattr(designation, "_prefetched_objects_cache", {}).pop("aliases", None)
+
+
+def _identifier_rows(
+    designation: Designation, identifiers: Iterable[Identifier]
+) -> list[DesignationIdentifier]:
+    return [
+        DesignationIdentifier(
+            designation_id=designation.pk,
+            type=identifier.type,
+            value=identifier.value,
+            normalised=identifier.normalised,
+            country=identifier.country.upper(),
+        )
+        for identifier in identifiers
+    ]
+
+
+def _identifiers_write(designation: Designation, identifiers: list[Identifier]) -> None:
+    """Make the designation's identifiers exactly ``identifiers``, with history."""
+    wanted = {(row.type, row.normalised): row for row in _identifier_rows(designation, identifiers)}
+    for stored in DesignationIdentifier.objects.filter(designation=designation):
+        row = wanted.pop((stored.type, stored.normalised), None)
+        if row is None:
+            stored.delete()
+        elif (stored.value, stored.country) != (row.value, row.country):
+            stored.value, stored.country = row.value, row.country
+            stored.save()
+    for row in wanted.values():  # one by one: each version keeps who made it
+        row.save()
+    getattr(designation, "_prefetched_objects_cache", {}).pop("identifiers", None)
+
+
+def _name_keys(designation: Designation, names: Iterable[str]) -> list[str]:
+    """The match index keys of a designation's names (legal forms set apart but a person's)."""
+    return sorted(names_keys(names, legal_forms=designation.kind != DesignationKind.INDIVIDUAL))
+
+
+def _name_keys_insert(rows: Iterable[tuple[str, str]]) -> None:
+    """Insert (designation id, key) rows in chunks: plain tuples, not model instances, since
+    a list import writes hundreds of thousands of them."""
+    meta = DesignationNameKey._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(f).column) for f in ("designation", "key"))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s)"
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(islice(rows, KEY_CHUNK)):
+            cursor.executemany(sql, chunk)
+
+
+def _name_keys_write(designation: Designation) -> None:
+    """Make the designation's name keys those of its current name and aliases."""
+    names = [designation.name, *designation.aliases.values_list("name", flat=True)]
+    wanted = set(_name_keys(designation, names))
+    keys = DesignationNameKey.objects.filter(designation=designation)
+    stored = set(keys.values_list("key", flat=True))
+    keys.filter(key__in=stored - wanted).delete()
+    _name_keys_insert((designation.pk, key) for key in sorted(wanted - stored))

@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "SourceKindEnum": "sources.choices.SourceKind",
         "StanceEnum": "sources.choices.Stance",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
+        "CountryCodeEnum": "sanctions.api.match_serializers.COUNTRY_CODES",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
         "ErrorCode401Enum": "drf_standardized_errors.openapi_serializers.ErrorCode401Enum.choices",

@@ -1,10 +1,11 @@
 from django_filters import rest_framework as filters
 
 from core.api.filters import DateFilter, RegisterFilterSet, text_filter
+from core.names import identifier_normalise
 from core.partial_dates import ends_by, starts_on_or_after
 from core.visibility import public_q
 from sanctions.choices import DesignationKind, DesignationStatus, Measure, RegimeStatus
-from sanctions.models import Designation, SanctionsRegime
+from sanctions.models import Designation, DesignationIdentifier, SanctionsRegime
 from sanctions.selectors import active_q, designation_status_q, regime_resolve_q, regime_status_q
 from treaties.api.filters import PartyFilter
 
@@ -63,6 +64,11 @@ class DesignationFilterSet(RegisterFilterSet):
         lookup_expr="iexact",
         help_text="Exact reference number, any case.",
     )
+    identifier = text_filter(
+        method="filter_identifier",
+        help_text="An identifier (passport, national id, IMO number, ...), compared normalised: "
+        "'OA 454044' finds 'OA454044'.",
+    )
 
     class Meta:
         model = Designation
@@ -75,7 +81,13 @@ class DesignationFilterSet(RegisterFilterSet):
             "listed_after",
             "listed_before",
             "reference_number",
+            "identifier",
         ]
+
+    def filter_identifier(self, queryset, name, value):
+        normalised = identifier_normalise(value)
+        holders = DesignationIdentifier.objects.filter(normalised=normalised)
+        return queryset.filter(pk__in=holders.values("designation_id"))
 
     def filter_regime(self, queryset, name, value):
         # Like party references: a draft regime names nothing, so a filter cannot reveal it.

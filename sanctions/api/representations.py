@@ -27,6 +27,7 @@ def register() -> None:
             "nationality": PARTY_BRIEF,
             "source": SOURCE_BRIEF,
             "aliases": None,
+            "identifiers": None,
             **CITATIONS,
         },
     )

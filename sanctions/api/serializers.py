@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from core.api.serializers import RecordReadSerializer
 from sanctions.choices import DesignationStatus, RegimeStatus
-from sanctions.models import Designation, SanctionsRegime
+from sanctions.models import Designation, DesignationIdentifier, SanctionsRegime
 from sanctions.selectors import designation_status, regime_status
 from sources.api.serializers import CitationSerializer, SourceBriefSerializer
 from treaties.api.serializers import PartyBriefSerializer
@@ -52,6 +52,14 @@ class RegimeSerializer(RecordReadSerializer):
         return regime_status(regime)
 
 
+class IdentifierSerializer(RecordReadSerializer):
+    """A document or registry number a list gives (passport, national id, IMO, ...)."""
+
+    class Meta:
+        model = DesignationIdentifier
+        fields = ["type", "value", "normalised", "country"]
+
+
 class DesignationSerializer(RecordReadSerializer):
     """A listed person, entity, vessel or aircraft."""
 
@@ -66,6 +74,9 @@ class DesignationSerializer(RecordReadSerializer):
     source = SourceBriefSerializer(read_only=True, allow_null=True)
     citations = CitationSerializer(
         many=True, read_only=True, help_text="Evidence for the designation's fields."
+    )
+    identifiers = IdentifierSerializer(
+        many=True, read_only=True, help_text="Documents and registry numbers the list gives."
     )
 
     class Meta:
@@ -87,6 +98,7 @@ class DesignationSerializer(RecordReadSerializer):
             "remarks",
             "source",
             "citations",
+            "identifiers",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=DesignationStatus.choices))

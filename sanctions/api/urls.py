@@ -1,9 +1,10 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from sanctions.api.views import DesignationViewSet, RegimeViewSet
+from sanctions.api.views import DesignationViewSet, MatchView, RegimeViewSet
 
 router = SimpleRouter()
 router.register("regimes", RegimeViewSet, basename="regime")
 router.register("designations", DesignationViewSet, basename="designation")
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("match/", MatchView.as_view(), name="match")]

@@ -1,10 +1,35 @@
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.api.examples import example
 from core.api.views import INCLUDE_DRAFTS, RegisterViewSet, write_schema
+from core.visibility import public_view
 from sanctions.api.filters import DesignationFilterSet, RegimeFilterSet
+from sanctions.api.match_serializers import (
+    MatchErrorResponseSerializer,
+    MatchParametersSerializer,
+    MatchRequestSerializer,
+    MatchResponseSerializer,
+    entity_query,
+)
 from sanctions.api.serializers import DesignationSerializer, RegimeSerializer
 from sanctions.api.write_serializers import DesignationWriteSerializer, RegimeWriteSerializer
+from sanctions.matching import (
+    DEFAULT_LIMIT,
+    DEFAULT_THRESHOLD,
+    MAX_LIMIT,
+    MatchOptions,
+    QueryOutcome,
+    entities_match,
+)
 from sanctions.selectors import designations_for_api, regimes_for_api
 from sanctions.services import designation_delete
 
@@ -70,3 +95,102 @@ class DesignationViewSet(RegisterViewSet):
 
     def perform_destroy(self, instance):
         designation_delete(designation=instance)
+
+
+@extend_schema(
+    tags=["designations"],
+    summary="Screen entities against the designations",
+    description="Screening in the request and response shape of yente's `POST /match/{dataset}`: a batch of example "
+    "entities (at most 50, each under a key of your choosing, with a `schema` and FollowTheMoney-style "
+    "`properties`) in; for each, the designations it may be, best first, with a deterministic `score` (0 to 1), "
+    "`match` (the score reaches `threshold`) and the `explanations` of the features that produced it. Names are "
+    "compared across case, accents, punctuation, word order, spacing, hyphens, typos (in proportion to length), "
+    "scripts (Cyrillic, Arabic, Hangul, Chinese, ...) and company legal forms; birth dates, countries and "
+    "identifiers add evidence. Only published designations; delisted ones with `include_delisted=true`. "
+    "How scores are made: docs/matching.md.",
+    parameters=[
+        OpenApiParameter(
+            "regime",
+            {
+                "type": "array",
+                "items": {"type": "string", "maxLength": 100, "pattern": "^[^\\x00]*$"},
+            },
+            OpenApiParameter.QUERY,
+            explode=True,
+            description="Only designations under one of these regimes: id or key (repeatable).",
+        ),
+        OpenApiParameter(
+            "threshold",
+            {"type": "number", "format": "double", "minimum": 0, "maximum": 1},
+            OpenApiParameter.QUERY,
+            description=f"Score from which a result is a match, 0 to 1 (default {DEFAULT_THRESHOLD}).",
+        ),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            OpenApiParameter.QUERY,
+            description=f"Results per query, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+        ),
+        OpenApiParameter(
+            "include_delisted",
+            OpenApiTypes.BOOL,
+            OpenApiParameter.QUERY,
+            description="Also screen against delisted designations (default false).",
+        ),
+    ],
+    request=MatchRequestSerializer,
+    responses={200: MatchResponseSerializer, 400: MatchErrorResponseSerializer},
+    examples=[
+        OpenApiExample("Screen a person", value=example("match-request"), request_only=True),
+        OpenApiExample("Screen a person", value=example("match-response"), response_only=True),
+    ],
+)
+class MatchView(APIView):
+    """Screening: ranked designations for a batch of example entities (sanctions.matching)."""
+
+    permission_classes = [AllowAny]  # a read, though it is a POST: it changes nothing
+
+    def post(self, request):
+        options = _options(request.query_params)
+        body = MatchRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entities = {key: entity_query(data) for key, data in body.validated_data["queries"].items()}
+        outcomes = entities_match(queries=entities, options=options)
+        return Response(
+            MatchResponseSerializer(_responses(request.data["queries"], outcomes, options)).data
+        )
+
+
+def _options(params) -> MatchOptions:
+    """The query string, checked (a 400 names the parameter); blank regimes are left out."""
+    given = {k: params[k] for k in ("threshold", "limit", "include_delisted") if k in params}
+    regimes = [ref for ref in params.getlist("regime") if ref.strip()]
+    parameters = MatchParametersSerializer(data={**given, "regime": regimes})
+    parameters.is_valid(raise_exception=True)
+    data = parameters.validated_data
+    return MatchOptions(
+        threshold=data["threshold"],
+        limit=data["limit"],
+        regimes=tuple(data["regime"]),
+        include_delisted=data["include_delisted"],
+    )
+
+
+def _responses(raw_queries: dict, outcomes: dict[str, QueryOutcome], options: MatchOptions) -> dict:
+    """The response body: each query's results with its designations as designations/ lists them."""
+    ids = {m.designation_id for outcome in outcomes.values() for m in outcome.results}
+    designations = {d.pk: d for d in public_view(designations_for_api()).filter(pk__in=ids)}
+    responses = {}
+    for key, outcome in outcomes.items():
+        results = [
+            {**vars(m), "designation": designations[m.designation_id]}
+            for m in outcome.results
+            if m.designation_id in designations
+        ]
+        responses[key] = {
+            "status": 200,
+            "query": raw_queries[key],
+            "total": {"value": outcome.total, "relation": "eq"},
+            "results": results,
+        }
+    return {"responses": responses, "limit": options.limit}

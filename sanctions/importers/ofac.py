@@ -7,7 +7,14 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from sanctions.importers.parsed import ImportFailure, ListedRecord, OfficialList, RegimeSpec
+from sanctions.choices import IdentifierType
+from sanctions.importers.parsed import (
+    Identifier,
+    ImportFailure,
+    ListedRecord,
+    OfficialList,
+    RegimeSpec,
+)
 from sanctions.importers.un import country_code
 from sources.importing import csv_rows, read_file
 
@@ -24,6 +31,29 @@ _MONTHS = {
 _DOB = re.compile(r"\bDOB (?:(?:circa )?(\d{1,2}) ([A-Z][a-z]{2}) )?(\d{4})\b")
 _NATIONALITY = re.compile(r"\bnationality ([^;.]+)")
 _AKA = re.compile(r"a\.k\.a\. '([^']+)'")
+# A remark item naming a document: its label (-> identifier type), number and country.
+_DOCUMENT_LABELS = {
+    "Passport": IdentifierType.PASSPORT,
+    "Diplomatic Passport": IdentifierType.PASSPORT,
+    "National ID No.": IdentifierType.NATIONAL_ID,
+    "Cedula No.": IdentifierType.NATIONAL_ID,
+    "Personal ID No.": IdentifierType.NATIONAL_ID,
+    "Identification Number": IdentifierType.NATIONAL_ID,
+    "Tax ID No.": IdentifierType.TAX_ID,
+    "Registration Number": IdentifierType.REGISTRATION,
+    "Registration ID": IdentifierType.REGISTRATION,
+    "Business Registration Number": IdentifierType.REGISTRATION,
+    "Company Number": IdentifierType.REGISTRATION,
+    "Commercial Registry Number": IdentifierType.REGISTRATION,
+    "Aircraft Tail Number": IdentifierType.AIRCRAFT_TAIL,
+}
+_DOCUMENT = re.compile(
+    r"^(?P<label>"
+    + "|".join(re.escape(label) for label in sorted(_DOCUMENT_LABELS, key=len, reverse=True))
+    + r")\s+(?P<value>[A-Za-z0-9][A-Za-z0-9/.\- ]*?)\s*(?:\((?P<country>[^)]+)\))?"
+    + r"\s*(?:(?:issued|expires|Issue Date|Expiration Date)\b.*)?\.?$"
+)
+_IMO = re.compile(r"\bIMO (\d{7})\b")
 
 
 def program_regime(code: str) -> RegimeSpec:
@@ -133,9 +163,31 @@ def _record(row: list[str], display: str, line: int) -> ListedRecord:
         nationality=country_code(nationality[1]) if nationality else None,
         dates_of_birth=list(dict.fromkeys(_dates_of_birth(remarks_text))),
         remarks=remarks_text,
+        identifiers=remarks_identifiers(remarks_text),
         quote=f"{ent_num.strip()},{raw_name}",
         quote_field="list_record_id",
     )
+
+
+def remarks_identifiers(remarks: str) -> list[Identifier]:
+    """Passports, national ids, tax and registration numbers and IMO numbers in the remarks
+    ("Passport 1084010 (Egypt); ... IMO 7406784")."""
+    found = []
+    for item in remarks.split(";"):
+        match = _DOCUMENT.match(item.strip())
+        if match:
+            country = country_code(match["country"]) if match["country"] else None
+            found.append(
+                Identifier(
+                    type=_DOCUMENT_LABELS[match["label"]],
+                    value=match["value"].strip(" .-/"),
+                    country=country or "",
+                )
+            )
+    found.extend(
+        Identifier(type=IdentifierType.IMO, value=number) for number in _IMO.findall(remarks)
+    )
+    return [i for i in found if i.normalised]
 
 
 def _dates_of_birth(remarks: str) -> list[str]:

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from core.imports import ImportFailure
+from sanctions.identifiers import Identifier
 
-__all__ = ["ImportFailure", "ListedRecord", "OfficialList", "RegimeSpec"]
+__all__ = ["Identifier", "ImportFailure", "ListedRecord", "OfficialList", "RegimeSpec"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class ListedRecord:
     nationality: str | None = None  # ISO 3166 alpha-2, None when the list gives none we know
     dates_of_birth: list[str] = field(default_factory=list)
     remarks: str = ""
+    identifiers: list[Identifier] = field(default_factory=list)  # documents, IMO numbers
     quote: str = ""  # verbatim text of the file that identifies the record, cited as evidence
     quote_field: str = "reference_number"
 
@@ -51,7 +53,13 @@ class ListedRecord:
             "remarks": self.remarks,
             "aliases": sorted({name for name, _ in self.aliases}),
             "regimes": sorted(self.regime_keys),
+            "identifiers": identifiers_snapshot(self.identifiers),
         }
+
+
+def identifiers_snapshot(identifiers) -> list[list[str]]:
+    """Identifiers as an import snapshot compares them: sorted [type, value, country]."""
+    return sorted([i.type, i.value, i.country] for i in identifiers)
 
 
 @dataclass

@@ -9,13 +9,26 @@ from pathlib import Path
 from core.countries import iso_alpha2_from
 from core.imports import xml_parse
 from core.partial_dates import PartialDate, PartialDateError
-from sanctions.importers.parsed import ImportFailure, ListedRecord, OfficialList, RegimeSpec
+from sanctions.choices import IdentifierType
+from sanctions.importers.parsed import (
+    Identifier,
+    ImportFailure,
+    ListedRecord,
+    OfficialList,
+    RegimeSpec,
+)
 from sources.importing import read_file
 
 TITLE = "Consolidated United Nations Security Council Sanctions List"
 PUBLISHER = "United Nations Security Council"
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _KINDS = {"INDIVIDUAL": "individual", "ENTITY": "entity"}
+ORIGINAL_SCRIPT = "original script"  # the quality of an alias from NAME_ORIGINAL_SCRIPT
+# TYPE_OF_DOCUMENT as the list words it (in English, French or Spanish) -> identifier type.
+_DOCUMENT_TYPES = (
+    (re.compile(r"pass(port|eport)|pasaporte", re.I), IdentifierType.PASSPORT),
+    (re.compile(r"national|identi|tazkira|c[ée]dula", re.I), IdentifierType.NATIONAL_ID),
+)
 
 
 def regime_for(list_type: str) -> RegimeSpec:
@@ -126,17 +139,50 @@ def _record(element, display: str) -> ListedRecord:
         reference_number=reference,
         list_record_id=data_id,
         aliases=[
-            (alias.findtext("ALIAS_NAME").strip(), (alias.findtext("QUALITY") or "").strip())
-            for alias in element.iterfind(f"{element.tag}_ALIAS")
-            if (alias.findtext("ALIAS_NAME") or "").strip()
+            *(
+                (alias.findtext("ALIAS_NAME").strip(), (alias.findtext("QUALITY") or "").strip())
+                for alias in element.iterfind(f"{element.tag}_ALIAS")
+                if (alias.findtext("ALIAS_NAME") or "").strip()
+            ),
+            *((original, ORIGINAL_SCRIPT) for original in _original_script(element)),
         ],
         listed_on=listed.isoformat() if listed else None,
         nationality=country_code(nationality_name) if nationality_name else None,
         dates_of_birth=_dates_of_birth(element, display, f"{where}, record {reference}"),
         remarks=_text(element, "COMMENTS1"),
+        identifiers=_documents(element),
         quote=f"<DATAID>{data_id}</DATAID>",
         quote_field="list_record_id",
     )
+
+
+def _original_script(element) -> list[str]:
+    """The record's name in its original script (Arabic, Cyrillic, ...), when the list gives it."""
+    return [
+        " ".join(value.split())
+        for value in (_text(e, ".") for e in element.iterfind("NAME_ORIGINAL_SCRIPT"))
+        if value
+    ]
+
+
+def _documents(element) -> list[Identifier]:
+    """INDIVIDUAL_DOCUMENT entries with a NUMBER: passports, national ids, other documents."""
+    found = []
+    for document in element.iterfind("INDIVIDUAL_DOCUMENT"):
+        number = " ".join(_text(document, "NUMBER").split())
+        if not number or not any(c.isalnum() for c in number):
+            continue
+        wording = f"{_text(document, 'TYPE_OF_DOCUMENT')} {_text(document, 'TYPE_OF_DOCUMENT2')}"
+        kind = next((t for pattern, t in _DOCUMENT_TYPES if pattern.search(wording)), None)
+        issuer = _text(document, "ISSUING_COUNTRY") or _text(document, "COUNTRY_OF_ISSUE")
+        found.append(
+            Identifier(
+                type=kind or IdentifierType.OTHER,
+                value=number,
+                country=(country_code(issuer) or "") if issuer else "",
+            )
+        )
+    return found
 
 
 def _dates_of_birth(element, display: str, where: str) -> list[str]:

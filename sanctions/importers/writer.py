@@ -19,7 +19,8 @@ from core.countries import country_by_code
 from core.history import change_reason
 from core.imports import ImportFailure, ImportSummary
 from core.partial_dates import PartialDate
-from sanctions.importers.parsed import ListedRecord, OfficialList
+from sanctions.identifiers import Identifier
+from sanctions.importers.parsed import ListedRecord, OfficialList, identifiers_snapshot
 from sanctions.models import Designation, SanctionsRegime
 from sanctions.services import (
     NewDesignation,
@@ -76,7 +77,7 @@ def official_list_import(
             d.pk: d
             for d in Designation.objects.filter(
                 pk__in=[r.id for r in parsed.records]
-            ).prefetch_related("aliases", "regimes")
+            ).prefetch_related("aliases", "regimes", "identifiers")
         }
         new: list[tuple[ListedRecord, NewDesignation]] = []
         for index, record in enumerate(parsed.records):
@@ -169,6 +170,7 @@ def _new(record: ListedRecord, party: Party | None, source: Source, regimes) -> 
         },
         regimes=[regimes[key] for key in record.regime_keys],
         aliases=record.aliases,
+        identifiers=record.identifiers,
     )
 
 
@@ -185,6 +187,10 @@ def _current(designation: Designation) -> dict:
         "remarks": designation.remarks,
         "aliases": sorted(a.name for a in designation.aliases.all()),
         "regimes": sorted(r.key for r in designation.regimes.all()),
+        "identifiers": identifiers_snapshot(
+            Identifier(type=i.type, value=i.value, country=i.country)
+            for i in designation.identifiers.all()
+        ),
     }
 
 
@@ -222,7 +228,7 @@ def _update(
     values = {
         name: party if name == "nationality" else value
         for name, value in changes.items()
-        if name not in ("aliases", "regimes")
+        if name not in ("aliases", "regimes", "identifiers")
     }
     if relisted:
         values |= {"delisted_on": None, "delisting_reason": ""}
@@ -235,6 +241,7 @@ def _update(
             if "regimes" in changes
             else None,
             aliases=record.aliases if "aliases" in changes else None,
+            identifiers=record.identifiers if "identifiers" in changes else None,
         )
     except ValidationError as exc:
         raise ImportFailure.refusal(parsed.file_name, record.id, exc) from None

@@ -165,3 +165,29 @@ def test_publishing_a_record_its_service_refuses_leaves_it_a_draft_with_a_messag
     assert response.status_code == 200
     assert Designation.objects.get(pk="d-1").review_status == "draft"
     assert "Example Trading was not changed: regimes:" in response.content.decode()
+
+
+def test_screening_page_ranks_designations_for_a_curator(admin_client):
+    from sanctions.services import designation_create
+
+    designation_create(
+        values={
+            "id": "d-1",
+            "kind": "individual",
+            "name": "YUN HO-JIN",
+            "review_status": "published",
+        },
+        regimes=[SanctionsRegime.objects.get(pk="un-dprk")],
+    )
+    page = admin_client.get(
+        "/admin/sanctions/designation/screen/", {"name": "Ho Jin Yun", "schema": "Person"}
+    )
+    assert page.status_code == 200
+    assert [match.designation_id for match, _ in page.context["rows"]] == ["d-1"]
+    assert "hojin~hojin" in page.content.decode()
+
+
+def test_screening_page_needs_the_view_permission(client, django_user_model):
+    user = django_user_model.objects.create_user("staff", password="x-123-y", is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/sanctions/designation/screen/", {"name": "Kim"}).status_code == 403
