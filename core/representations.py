@@ -17,6 +17,7 @@ treaty's status) carries the day it may change (``stale_on``) and is rendered ag
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import threading
@@ -80,6 +81,7 @@ def representer(model: type[Model]) -> Representer | None:
     return _representers.get(model)
 
 
+@functools.cache
 def _fingerprint(serializer: type) -> str:
     """A digest of the serializer's fields (names and kinds, nested ones too): a stored
     representation made by another shape of serializer is not served."""
@@ -133,8 +135,11 @@ def render(model: type[Model], pks: Iterable, *, keep: bool = True) -> dict[str,
     for start in range(0, len(wanted), BATCH):
         batch = wanted[start : start + BATCH]
         rows = []
-        for instance in public_view(spec.queryset()).filter(pk__in=batch):
-            data = spec.serializer(instance).data
+        instances = list(public_view(spec.queryset()).filter(pk__in=batch))
+        # One serializer for the batch: building a serializer's fields costs more than using them.
+        for instance, data in zip(
+            instances, spec.serializer(instances, many=True).data, strict=True
+        ):
             body = renderer.render(data).decode()
             etag = representation_etag(data)
             result[str(instance.pk)] = (body, etag) if keep else None
@@ -286,21 +291,32 @@ def _affected(
                 continue
             if action == ChangeAction.CHANGED and shown is not None and not shown & changed:
                 continue
-            records = spec.model._default_manager.filter(**{f"{path}__in": pks})
-            out[spec.model] |= {str(pk) for pk in records.values_list("pk", flat=True)}
-            if action == ChangeAction.DELETED:
+            if _owned(spec.model, path):
+                # A part (or citation) names its holder itself: no join over the batch.
                 out[spec.model] |= _holders(spec.model, path, instances)
-            elif before:
-                out[spec.model] |= _holders(spec.model, path, before, moved=changed)
+                if before:
+                    out[spec.model] |= _holders(spec.model, path, before, moved=changed)
+            else:
+                records = spec.model._default_manager.filter(**{f"{path}__in": pks})
+                out[spec.model] |= {str(pk) for pk in records.values_list("pk", flat=True)}
     return out
+
+
+@functools.cache
+def _owned(record: type[Model], path: str) -> bool:
+    """Whether the last step of ``path`` is a link the embedded row holds (a reverse foreign
+    key or a generic relation), so that the row itself says where it appears."""
+    head, _, last = path.rpartition(LOOKUP_SEP)
+    relation = (_path_model(record, head) if head else record)._meta.get_field(last)
+    return isinstance(relation, GenericRelation) or (relation.one_to_many and not relation.concrete)
 
 
 def _holders(
     record: type[Model], path: str, instances: list[Model], *, moved: set[str] | None = None
 ) -> set[str]:
-    """The ``record`` rows that held ``instances`` over ``path`` going by the instances' own
-    links: a deleted part can no longer be found by a join, nor where a moved part (``moved``:
-    the changed fields) used to be."""
+    """The ``record`` rows that hold ``instances`` over ``path``, going by the instances' own
+    links (so a deleted part is found too); with ``moved`` (the changed fields of previous
+    versions), only where a link changed: where a moved part used to be."""
     head, _, last = path.rpartition(LOOKUP_SEP)
     parent = _path_model(record, head) if head else record
     relation = parent._meta.get_field(last)
