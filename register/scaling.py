@@ -150,31 +150,48 @@ def _joins(start: type[models.Model], alias: str, path: str) -> tuple[str, str]:
     return " ".join(joins), f"{current}.{_q(model._meta.pk.column)}"
 
 
-def _insert_sql(family: Family, part: Part | Generic | None, copy: _Copy) -> tuple[str, list]:
-    """INSERT ... SELECT that clones, for copy ``n``, the rows of one table whose root is in
-    the temporary table ``bench_root``."""
-    cloned = {family.root} | {p.model for p in family.parts if isinstance(p, Part)}
+def _generic_key(model: type[models.Model]):
+    return next(f for f in model._meta.private_fields if hasattr(f, "fk_field"))
+
+
+def _snapshot_sql(family: Family, part: Part | Generic | None, table: str) -> tuple[str, list]:
+    """CREATE TEMPORARY TABLE ``table`` with the original rows of one table of the family,
+    each with the id of its root record (``bench_root_id``), taken once before any copy."""
     model = family.root if part is None else part.model
-    identifiers = family.identifiers if part is None else getattr(part, "identifiers", ())
-    generic_id, where, params = None, "", []
+    where, params = "", []
     if part is None:
         joins, root_id = "", f"t.{_q(model._meta.pk.column)}"
     elif isinstance(part, Part):
         joins, root_id = _joins(model, "t", part.path)
     else:
-        key = next(f for f in model._meta.private_fields if hasattr(f, "fk_field"))
-        generic_id = model._meta.get_field(key.fk_field).column
+        key = _generic_key(model)
+        generic_id = f"t.{_q(model._meta.get_field(key.fk_field).column)}"
         where = f"WHERE t.{_q(model._meta.get_field(key.ct_field).column)} = %s"
         params.append(ContentType.objects.get_for_model(part.target).pk)
         if part.path:
             target, target_pk = part.target, f"g.{_q(part.target._meta.pk.column)}"
             inner, root_id = _joins(target, "g", part.path)
-            joins = (
-                f"JOIN {_q(target._meta.db_table)} g "
-                f"ON {_as_text(target_pk)} = t.{_q(generic_id)} {inner}"
-            )
+            joins = f"JOIN {_q(target._meta.db_table)} g ON {_as_text(target_pk)} = {generic_id} {inner}"
         else:  # the generic key holds the root's id itself
-            joins, root_id = "", f"t.{_q(generic_id)}"
+            joins, root_id = "", generic_id
+    sql = (
+        f"CREATE TEMPORARY TABLE {table} AS SELECT t.*, r.id AS bench_root_id "
+        f"FROM {_q(model._meta.db_table)} t {joins} JOIN bench_root r ON r.id = {root_id} {where}"
+    )
+    return sql, params
+
+
+def _insert_sql(family: Family, part: Part | Generic | None, table: str, copy: _Copy) -> str:
+    """INSERT ... SELECT that clones, as copy ``n``, the snapshot rows in ``table`` whose root
+    is in ``bench_root``."""
+    cloned = {family.root} | {p.model for p in family.parts if isinstance(p, Part)}
+    model = family.root if part is None else part.model
+    identifiers = family.identifiers if part is None else getattr(part, "identifiers", ())
+    generic_id = (
+        model._meta.get_field(_generic_key(model).fk_field).column
+        if isinstance(part, Generic)
+        else None
+    )
     columns, values = [], []
     for field in model._meta.local_concrete_fields:
         source = f"t.{_q(field.column)}"
@@ -190,12 +207,10 @@ def _insert_sql(family: Family, part: Part | Generic | None, copy: _Copy) -> tup
             value = source
         columns.append(_q(field.column))
         values.append(value)
-    sql = (
+    return (
         f"INSERT INTO {_q(model._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(values)} FROM {_q(model._meta.db_table)} t {joins} "
-        f"JOIN bench_root r ON r.id = {root_id} {where}"
+        f"SELECT {', '.join(values)} FROM {table} t JOIN bench_root r ON r.id = t.bench_root_id"
     )
-    return sql, params
 
 
 def _tables(family: Family) -> list[type[models.Model]]:
@@ -231,6 +246,7 @@ def family_grow(
         if _int_pk(model)
     }
     rows, unchecked = 0, _may_skip_checks()
+    parts = dict(enumerate((None, *family.parts)))
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMPORARY TABLE bench_root (id VARCHAR(100) PRIMARY KEY)")
         try:
@@ -238,6 +254,11 @@ def family_grow(
                 f"INSERT INTO bench_root SELECT {_q(root._meta.pk.column)} "
                 f"FROM {_q(root._meta.db_table)}"
             )
+            for index, part in parts.items():  # the originals, read once
+                cursor.execute(*_snapshot_sql(family, part, f"bench_part_{index}"))
+            if connection.vendor == "postgresql":
+                tables = ", ".join(["bench_root", *(f"bench_part_{i}" for i in parts)])
+                cursor.execute(f"ANALYZE {tables}")  # temporary tables are not auto-analysed
             for n in range(1, copies + 1):
                 if n == full + 1:  # the last, partial copy: the first `rest` originals by id
                     cursor.execute(
@@ -245,19 +266,18 @@ def family_grow(
                         "(SELECT id FROM bench_root ORDER BY id LIMIT %s)",
                         [rest],
                     )
-                if n in (1, full + 1) and connection.vendor == "postgresql":
-                    cursor.execute("ANALYZE bench_root")  # temporary tables are not analysed
                 copy = _Copy(n, spans)
                 with transaction.atomic():
                     if unchecked:  # clones of rows that satisfy every foreign key already
                         cursor.execute("SET LOCAL session_replication_role = replica")
-                    for part in (None, *family.parts):
-                        cursor.execute(*_insert_sql(family, part, copy))
+                    for index, part in parts.items():
+                        cursor.execute(_insert_sql(family, part, f"bench_part_{index}", copy))
                         rows += cursor.rowcount
                 if n % 10 == 0 or n == copies:
                     report(f"{name}: copy {n} of {copies}, {time.perf_counter() - started:.1f} s")
         finally:
-            cursor.execute("DROP TABLE bench_root")
+            for table in ["bench_root", *(f"bench_part_{index}" for index in parts)]:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
     _sequences_reset([m for m in _tables(family) if _int_pk(m)])
     return Grown(name, originals, target, copies, rows, time.perf_counter() - started)
 
