@@ -5,6 +5,7 @@
 """
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -17,7 +18,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--json", dest="as_json", action="store_true", help="One JSON object per request."
+            "--json",
+            dest="json_path",
+            type=Path,
+            help="Write one JSON object per request to this file (the log stays on stdout).",
         )
         parser.add_argument(
             "--explain",
@@ -35,17 +39,22 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, as_json: bool, explain: bool, explain_min_ms: float, only: str, **options
+        self,
+        *args,
+        json_path: Path | None,
+        explain: bool,
+        explain_min_ms: float,
+        only: str,
+        **options,
     ):
         if explain and connection.vendor != "postgresql":
             raise CommandError("--explain needs PostgreSQL")
+        checked_all = []
         for probe in probes_plan():
-            if only not in probe.path:
+            if only not in probe.path and probe.group != "floor":
                 continue
             checked = probe_check(probe)
-            if as_json:
-                self.stdout.write(json.dumps(checked.as_json(), default=str))
-                continue
+            checked_all.append(checked.as_json())
             self.stdout.write(
                 f"{checked.status} {checked.queries:3d} queries {checked.ms:8.1f} ms "
                 f"count={checked.count} {probe.path}"
@@ -53,3 +62,5 @@ class Command(BaseCommand):
             if explain and probe.group not in ("floor", "detail", "conditional"):
                 for line in probe_explain(checked, at_least_ms=explain_min_ms):
                     self.stdout.write(f"    {line}")
+        if json_path:
+            json_path.write_text("".join(json.dumps(c, default=str) + "\n" for c in checked_all))
