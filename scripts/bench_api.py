@@ -218,6 +218,16 @@ def _wrk(url: str, *, connections: int, seconds: int, etag=None, rotation=None) 
     return data
 
 
+def _settle(base: str) -> None:
+    """Wait until the workers have finished what wrk left queued (/healthz answers at once)."""
+    for _ in range(600):
+        started = time.perf_counter()
+        _status(f"{base}/healthz")
+        if time.perf_counter() - started < 0.05:
+            return
+        time.sleep(0.5)
+
+
 def _measure(args, base: str, checked: list[dict]) -> list[dict]:
     """Check each request against the server, then time it; a wrong status is an error."""
     latency_seconds = args.latency_duration or args.duration
@@ -236,13 +246,20 @@ def _measure(args, base: str, checked: list[dict]) -> list[dict]:
             print(f"ERROR {probe['path']}: {result['error']}", flush=True)
             results.append(result)
             continue
+        results.append(result)
+        if item["ms"] > 1000 * min(args.duration, latency_seconds):
+            # wrk would end before one answer, leaving requests queued for the next run.
+            result["too_slow"] = True
+            print(f"{item['ms']:9.0f} ms once, longer than a run: {probe['path']}", flush=True)
+            continue
         result["throughput"] = _wrk(
             url, connections=args.connections, seconds=args.duration, etag=etag
         )
+        _settle(base)
         if item["latency"]:
             result["one_client"] = _wrk(url, connections=1, seconds=latency_seconds)
+            _settle(base)
         print(f"{result['throughput']['rps']:9.1f} req/s  {probe['path']}", flush=True)
-        results.append(result)
     rotation = [r for r in results if "throughput" in r and r["probe"]["group"] != "floor"]
     with tempfile.NamedTemporaryFile("w", suffix=".tsv") as file:
         file.writelines(f"{r['probe']['path']}\t{r['etag'] or ''}\n" for r in rotation)
@@ -306,6 +323,8 @@ def _report(args, results: list[dict]) -> None:
             errors = t["status_errors"] + t["socket_errors"]
             if errors:
                 cells[-1] += f" ({errors} errors)"
+        elif r.get("too_slow"):
+            cells += ["not timed", f"one request took {r['ms'] / 1000:.1f} s", "", "", ""]
         else:
             cells += ["ERROR", r["error"], "", "", ""]
         cells += _one_client(one)
