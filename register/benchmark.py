@@ -200,8 +200,13 @@ def probe_explain(checked: Checked, *, at_least_ms: float, top: int = 2) -> list
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             plan = [row[0] for row in cursor.fetchall()]
-        scans = sorted(set(re.findall(r"Seq Scan on (\w+)", "\n".join(plan))))
-        lines.append(f"-- {ms:.1f} ms; seq scans: {', '.join(scans) or 'none'}")
+        text = "\n".join(plan)
+        scans = sorted(set(re.findall(r"Seq Scan on (\w+)", text)))
+        removed = max(map(int, re.findall(r"Rows Removed by Filter: (\d+)", text)), default=0)
+        lines.append(
+            f"-- {ms:.1f} ms; seq scans: {', '.join(scans) or 'none'}; "
+            f"most rows read and dropped by one filter: {removed}"
+        )
         lines.append(sql if len(sql) <= 2000 else sql[:2000] + " ...")
         lines.extend(plan)
     return lines
