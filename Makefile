@@ -13,7 +13,7 @@ DATA   ?= ../shared/data
 # Stamp file: reinstall whenever pyproject.toml changes.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-slow install lint format migrate load serve browser bench bench-match fuzz clean help
+.PHONY: run test test-slow install lint format migrate load serve browser bench bench-match bench-api fuzz clean help
 
 help:
 	@echo "make run    install, migrate, load records, serve on http://$(HOST):$(PORT)/ (SQLite)"
@@ -24,6 +24,7 @@ help:
 	@echo "make browser install Debian's chromium for the browser tests (root)"
 	@echo "make bench  import the full official lists (DATA=../shared/data) and print figures"
 	@echo "make bench-match screening evaluation: recall, false positives, latency, ours and a baseline"
+	@echo "make bench-api the API read benchmark: gunicorn + wrk on a PostgreSQL database (SCALE=base or 1m)"
 	@echo "make fuzz   seeded schemathesis run (all checks, 5,000+ cases) against gunicorn, DEBUG off"
 
 $(BIN)/python:
@@ -83,6 +84,26 @@ bench-match: install
 	@test -n "$$BENCH_DB" || rm -f /tmp/register-bench-match.sqlite3
 	DEBUG=1 DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench-match.sqlite3} $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench-match.sqlite3} $(BIN)/python manage.py bench_match $(DATA) $(BENCH_ARGS)
+# The API read benchmark (docs/benchmarks.md): builds or reuses the database BENCH_DB (the
+# imported lists grown to DESIGNATIONS and TREATIES; 0 keeps the imported counts; SCALE=1m sets
+# 1,000,000 and 100,000 and the database register_bench_1m), serves it with gunicorn under the
+# production settings and times every read with wrk: DURATION seconds each, CONNECTIONS
+# clients. BENCH_ARGS adds options of scripts/bench_api.py (--rebuild, --only, --output ...).
+SCALE        ?= base
+ifeq ($(SCALE),1m)
+DESIGNATIONS ?= 1000000
+TREATIES     ?= 100000
+endif
+DESIGNATIONS ?= 0
+TREATIES     ?= 0
+DURATION     ?= 10
+CONNECTIONS  ?= 8
+BENCH_API_DB := postgres://postgres@127.0.0.1:5432/register_bench$(if $(filter base,$(SCALE)),,_$(SCALE))
+bench-api: install
+	@command -v wrk >/dev/null || { echo "make bench-api: needs wrk (apt-get install -y wrk)" >&2; exit 1; }
+	$(BIN)/python scripts/bench_api.py --db "$${BENCH_DB-$(BENCH_API_DB)}" --data "$(DATA)" \
+		--designations $(DESIGNATIONS) --treaties $(TREATIES) \
+		--duration $(DURATION) --connections $(CONNECTIONS) $(BENCH_ARGS)
 
 # A long, seeded schemathesis run against production settings under gunicorn on a throwaway
 # SQLite database (docs/testing.md). FUZZ_SEED and FUZZ_MAX_EXAMPLES change the run.
