@@ -114,7 +114,8 @@ class RegisterReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if not self._stored():
             response = super().list(request, *args, **kwargs)
             return self._conditional(response, representation_etag(response.data))
-        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        # Only the rows: the stored bodies hold what the prefetches would have fetched.
+        queryset = self.filter_queryset(self.published_only(self.queryset.prefetch_related(None)))
         self.paginator.cache_count = True  # the same for every public reader
         names = [name for name, _ in ordering_terms(queryset)]
         rows = self.paginate_queryset(queryset.values_list("pk", *names))
