@@ -184,6 +184,10 @@ class Designation(ReviewedModel, PartialDatesModel, TimeStampedModel):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [
+            # The list's default order within one nationality: its filter reads no other rows.
+            models.Index(fields=["nationality", "name", "id"], name="designation_nationality_name")
+        ]
         constraints = [
             partial_date_constraint("designation", "listed_on"),
             partial_date_constraint("designation", "delisted_on"),

@@ -92,7 +92,10 @@ class DesignationFilterSet(RegisterFilterSet):
     def filter_regime(self, queryset, name, value):
         # Like party references: a draft regime names nothing, so a filter cannot reveal it.
         regimes = SanctionsRegime.objects.filter(regime_resolve_q(value), public_q(SanctionsRegime))
-        return queryset.filter(pk__in=Designation.objects.filter(regimes__in=regimes).values("pk"))
+        # The regimes first (a few rows): the database then plans with their ids as constants.
+        ids = list(regimes.values_list("pk", flat=True))
+        links = Designation.regimes.through.objects.filter(sanctionsregime_id__in=ids)
+        return queryset.filter(pk__in=links.values("designation_id"))
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(designation_status_q(value))

@@ -103,6 +103,11 @@ def filter_by_party(queryset: QuerySet, lookup: str, party: Party | None) -> Que
     """Records whose ``lookup`` relation holds ``party``; none when the party is unknown."""
     if party is None:
         return queryset.none()
+    field = queryset.model._meta.get_field(lookup) if "__" not in lookup else None
+    if field is not None and field.many_to_one:
+        # A foreign key on the row itself: a plain condition, which an index can serve in
+        # the list's order (a subquery here makes the database check it row by row).
+        return queryset.filter(**{lookup: party.pk})
     return queryset.filter(pk__in=queryset.model.objects.filter(**{lookup: party.pk}).values("pk"))
 
 
