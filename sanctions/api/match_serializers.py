@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pycountry
 from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.names import identifier_normalise
@@ -180,6 +181,17 @@ class FeatureSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What matched, in words.")
 
 
+@extend_schema_field(DesignationSerializer)
+class StoredDesignationField(serializers.Field):
+    """A designation's stored representation (core.representations), already as JSON data."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value
+
+
 class MatchResultSerializer(serializers.Serializer):
     """A designation the entity may be, with its score and the evidence."""
 
@@ -192,7 +204,7 @@ class MatchResultSerializer(serializers.Serializer):
         child=FeatureSerializer(),
         help_text="The features that produced the score: name, birthDate, country, identifier.",
     )
-    designation = DesignationSerializer(help_text="The designation, as designations/ lists it.")
+    designation = StoredDesignationField(help_text="The designation, as designations/ lists it.")
 
 
 class TotalSerializer(serializers.Serializer):

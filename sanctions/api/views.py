@@ -1,3 +1,5 @@
+import json
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -11,7 +13,7 @@ from rest_framework.views import APIView
 
 from core.api.examples import example
 from core.api.views import INCLUDE_DRAFTS, RegisterViewSet, write_schema
-from core.visibility import public_view
+from core.representations import served
 from sanctions.api.filters import DesignationFilterSet, RegimeFilterSet
 from sanctions.api.match_serializers import (
     MatchErrorResponseSerializer,
@@ -30,6 +32,7 @@ from sanctions.matching import (
     QueryOutcome,
     entities_match,
 )
+from sanctions.models import Designation
 from sanctions.selectors import designations_for_api, regimes_for_api
 from sanctions.services import designation_delete
 
@@ -178,8 +181,9 @@ def _options(params) -> MatchOptions:
 
 def _responses(raw_queries: dict, outcomes: dict[str, QueryOutcome], options: MatchOptions) -> dict:
     """The response body: each query's results with its designations as designations/ lists them."""
-    ids = {m.designation_id for outcome in outcomes.values() for m in outcome.results}
-    designations = {d.pk: d for d in public_view(designations_for_api()).filter(pk__in=ids)}
+    ids = sorted({m.designation_id for outcome in outcomes.values() for m in outcome.results})
+    # The same bodies designations/ serves: stored, rendered only where none is stored yet.
+    designations = {pk: json.loads(body) for pk, (body, _) in served(Designation, ids).items()}
     responses = {}
     for key, outcome in outcomes.items():
         results = [
