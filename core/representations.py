@@ -38,10 +38,15 @@ from core.choices import ChangeAction
 BATCH = 500
 
 
+def etag_of(text: str) -> str:
+    """A strong ETag for exactly this text."""
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
 def representation_etag(data: Any) -> str:
-    """A strong ETag: the hash of the record's full JSON representation."""
-    body = json.dumps(data, sort_keys=True, default=str, separators=(",", ":")).encode()
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    """A strong ETag: the hash of the record's full JSON representation (keys sorted, so
+    that it does not depend on how the JSON was laid out)."""
+    return etag_of(json.dumps(data, sort_keys=True, default=str, separators=(",", ":")))
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ def _fingerprint(serializer: type) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@functools.cache  # asked on every change, for every embedded relation
 def _path_model(model: type[Model], path: str) -> type[Model]:
     for name in path.split(LOOKUP_SEP):
         model = model._meta.get_field(name).related_model
@@ -206,16 +212,13 @@ def served(model: type[Model], pks: list[str]) -> dict[str, tuple[str, str]]:
 _state = threading.local()
 
 
-@dataclass
-class Pending:
-    """The records a write changed, rendered again when the write ends."""
-
-    keys: dict[type[Model], set[str]] = field(default_factory=lambda: defaultdict(set))
+# The records a write changed ({model: pks}), rendered again when the write ends.
+Pending = dict[type[Model], set[str]]
 
 
 def begin() -> Pending:
     """Start collecting the records one write changes (core.history.change_reason)."""
-    pending = Pending()
+    pending: Pending = defaultdict(set)
     _state.pending = pending
     return pending
 
@@ -226,7 +229,7 @@ def finish(pending: Pending | None, *, render_now: bool) -> None:
     _state.pending = None
     if pending is None or not render_now:
         return
-    for model, pks in pending.keys.items():
+    for model, pks in pending.items():
         render(model, pks, keep=False)
 
 
@@ -243,14 +246,8 @@ def records_changed(
     if not _representers or not instances:
         return
     affected = _affected(model, instances, action, set(changed_fields), list(before))
-    pending = getattr(_state, "pending", None)
     for kind, pks in affected.items():
-        if not pks:
-            continue
-        if pending is not None:
-            pending.keys[kind] |= pks
-        else:
-            _drop(ContentType.objects.get_for_model(kind), pks)
+        _note(kind, pks)
 
 
 def links_changed(model: type[Model], field_name: str, pks: Iterable) -> None:
@@ -265,10 +262,13 @@ def links_changed(model: type[Model], field_name: str, pks: Iterable) -> None:
 
 
 def _note(model: type[Model], pks: set[str]) -> None:
+    """Inside a write, remember to render them at its end; outside one, drop them now."""
+    if not pks:
+        return
     pending = getattr(_state, "pending", None)
     if pending is not None:
-        pending.keys[model] |= pks
-    elif pks:
+        pending[model] |= pks
+    else:
         _drop(ContentType.objects.get_for_model(model), pks)
 
 
@@ -329,9 +329,9 @@ def _holders(
     if moved is not None and not links & moved:
         return set()
     parents: set[str] = set()
+    content_type = ContentType.objects.get_for_model(parent)
     for instance in instances:
         if isinstance(relation, GenericRelation):
-            content_type = ContentType.objects.get_for_model(parent)
             if getattr(instance, relation.content_type_field_name + "_id", None) == content_type.pk:
                 parents.add(str(getattr(instance, relation.object_id_field_name)))
         elif relation.one_to_many and not relation.concrete:  # a reverse foreign key

@@ -8,7 +8,6 @@ given in the ``X-Change-Reason`` header.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +28,14 @@ from core.api.filters import StrictOrderingFilter
 from core.api.history import VersionSerializer, versions
 from core.api.pagination import ordering_terms
 from core.history import change_reason
-from core.representations import render, representation_etag, representer, served, stored
+from core.representations import (
+    etag_of,
+    render,
+    representation_etag,
+    representer,
+    served,
+    stored,
+)
 from core.services import RecordReferenced, record_delete
 from core.visibility import public_view
 
@@ -129,8 +135,8 @@ class RegisterReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         }
         results = ",".join(bodies[pk][0] for pk in pks if pk in bodies)
         content = f'{json.dumps(head, separators=(",", ":"))[:-1]},"results":[{results}]}}'
-        etag = '"' + hashlib.sha256(content.encode()).hexdigest()[:32] + '"'
-        return self._conditional(HttpResponse(content, content_type="application/json"), etag)
+        response = HttpResponse(content, content_type="application/json")
+        return self._conditional(response, etag_of(content))
 
     def retrieve(self, request, *args, **kwargs):
         stored_path = self._stored() and not request.query_params
