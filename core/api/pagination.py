@@ -82,7 +82,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         self.request, self.limit, self.offset = request, self.get_limit(request), 0
         terms = ordering_terms(queryset)
         self.count = self.get_count(queryset)
-        after = self._decode(raw, len(terms))
+        after = self._decode(raw, terms)
         if after is not None:
             self._check_values(queryset.model, terms, after)
             queryset = queryset.filter(keyset_after(queryset.model, terms, after))
@@ -90,7 +90,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         self.next_cursor = None
         if len(page) > self.limit:
             page = page[: self.limit]
-            self.next_cursor = self._encode(position(page[-1], terms))
+            self.next_cursor = self._encode(position(page[-1], terms), terms)
         return page
 
     def get_count(self, queryset) -> int:
@@ -136,13 +136,14 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                     {self.cursor_query_param: ["Not a cursor from this list's `next` link."]}
                 ) from None
 
-    def _encode(self, values: list) -> str:
-        text = json.dumps([_plain(v) for v in values], separators=(",", ":"))
+    def _encode(self, values: list, terms: list[tuple[str, bool]]) -> str:
+        token = {"order": _signature(terms), "after": [_plain(v) for v in values]}
+        text = json.dumps(token, separators=(",", ":"))
         return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
-    def _decode(self, raw: str, width: int) -> list | None:
-        """The position a cursor names (None: the beginning); a token this API did not make
-        for this ordering is a 400."""
+    def _decode(self, raw: str, terms: list[tuple[str, bool]]) -> list | None:
+        """The position a cursor names (None: the beginning); a token this API did not make,
+        or made for another ordering, is a 400."""
         if raw == "":
             return None
         problem = ValidationError(
@@ -151,11 +152,23 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         if len(raw) > self.max_cursor_length:
             raise problem
         try:
-            values = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+            token = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         except (ValueError, binascii.Error, UnicodeDecodeError):
             raise problem from None
+        if not isinstance(token, dict) or set(token) != {"order", "after"}:
+            raise problem
+        if token["order"] != _signature(terms):
+            raise ValidationError(
+                {
+                    self.cursor_query_param: [
+                        f"This cursor pages the order {token['order']!r}, not "
+                        f"{_signature(terms)!r}: start again with an empty cursor."
+                    ]
+                }
+            )
+        values = token["after"]
         plain = (str, int, float, type(None))
-        if not isinstance(values, list) or len(values) != width:
+        if not isinstance(values, list) or len(values) != len(terms):
             raise problem
         if not all(isinstance(v, plain) and not isinstance(v, bool) for v in values):
             raise problem
@@ -241,6 +254,11 @@ def _after(terms: list[tuple[str, bool]], values: list, nullable: set[str]) -> Q
     if len(terms) == 1:
         return beyond
     return beyond | (same & _after(terms[1:], values[1:], nullable))
+
+
+def _signature(terms: list[tuple[str, bool]]) -> str:
+    """The ordering a cursor was made for, as `ordering` writes it."""
+    return ",".join(f"{'-' if descending else ''}{name}" for name, descending in terms)
 
 
 def _plain(value):

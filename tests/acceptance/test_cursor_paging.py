@@ -74,8 +74,9 @@ def test_a_deep_cursor_page_costs_what_the_first_does(api_client, records):
     assert len(deeper) == len(at_start) <= 4
 
 
-def cursor(values) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+def cursor(values, order="signed_on,title,pk") -> str:
+    token = {"order": order, "after": values}
+    return base64.urlsafe_b64encode(json.dumps(token).encode()).decode().rstrip("=")
 
 
 @pytest.mark.parametrize(
@@ -83,6 +84,8 @@ def cursor(values) -> str:
     [
         {"cursor": "not base64!"},
         {"cursor": cursor({"a": 1})},
+        {"cursor": base64.urlsafe_b64encode(b'["1961-01-01", "Treaty 1", "t-0"]').decode()},
+        {"cursor": cursor(["1961-01-01", "Treaty 1", "t-0"], order="title,pk")},
         {"cursor": cursor(["x"])},
         {"cursor": cursor(["not a date", "Treaty 1", None])},
         {"cursor": cursor(["1961-01-01", "Treaty 1", True])},
@@ -94,3 +97,12 @@ def test_a_bad_cursor_is_a_400_naming_it(api_client, records, params):
     response = api_client.get("/api/v1/treaties/", {"ordering": "signed_on,title", **params})
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "cursor"
+
+
+def test_a_cursor_made_for_another_order_is_refused_not_misread(api_client, records):
+    page = api_client.get("/api/v1/treaties/", {"cursor": "", "limit": 2, "ordering": "title"})
+    token = page.json()["next"].split("cursor=")[1].split("&")[0]
+    response = api_client.get("/api/v1/treaties/", {"cursor": token, "ordering": "-title"})
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["attr"] == "cursor" and "start again" in error["detail"]
