@@ -148,7 +148,7 @@ def history_bulk_created(
         [_change_row(content_type, pk, version) for pk, version in by_pk.items()],
         batch_size=BATCH,
     )
-    representations.records_changed(model, objs, action=ChangeAction.CREATED)
+    representations.records_changed(model, objs, action=ChangeAction.CREATED, bulk=True)
     history_model = get_history_manager_for_model(model).model
     owner = f"{model._meta.model_name}_id"
     for field_name, links in (m2m_links or {}).items():

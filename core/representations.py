@@ -212,25 +212,40 @@ def served(model: type[Model], pks: list[str]) -> dict[str, tuple[str, str]]:
 _state = threading.local()
 
 
-# The records a write changed ({model: pks}), rendered again when the write ends.
-Pending = dict[type[Model], set[str]]
+@dataclass
+class Pending:
+    """What one write changed: the records to render again when it ends, and the records it
+    created in bulk (an import's new records), which are rendered on their first read."""
+
+    changed: dict[type[Model], set[str]] = field(default_factory=lambda: defaultdict(set))
+    created: dict[type[Model], set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
 def begin() -> Pending:
     """Start collecting the records one write changes (core.history.change_reason)."""
-    pending: Pending = defaultdict(set)
+    pending = Pending()
     _state.pending = pending
     return pending
 
 
 def finish(pending: Pending | None, *, render_now: bool) -> None:
     """End the write: render again what it changed (``render_now``), or forget it (a failed
-    write, rolled back)."""
+    write, rolled back).
+
+    Records created in bulk are not rendered here: a list import creates thousands, and
+    rendering them would double its time for records nobody may read soon. They have no stored
+    copy (any left by an earlier record of the same id is dropped), so their first read
+    renders and stores them (``served``), and ``render_representations`` can fill the store
+    ahead of readers."""
     _state.pending = None
     if pending is None or not render_now:
         return
-    for model, pks in pending.items():
-        render(model, pks, keep=False)
+    for model, pks in pending.created.items():
+        content_type, ordered = ContentType.objects.get_for_model(model), sorted(pks)
+        for start in range(0, len(ordered), BATCH):
+            _drop(content_type, ordered[start : start + BATCH])
+    for model, pks in pending.changed.items():
+        render(model, pks - pending.created.get(model, set()), keep=False)
 
 
 def records_changed(
@@ -240,11 +255,16 @@ def records_changed(
     action: str,
     changed_fields: Iterable[str] = (),
     before: list[Model] = (),
+    bulk: bool = False,
 ) -> None:
     """Note that ``instances`` of ``model`` were created, changed or deleted (``before``: their
-    previous versions, whose links say where they used to appear)."""
+    previous versions, whose links say where they used to appear; ``bulk``: created in bulk,
+    to be rendered on first read)."""
     if not _representers or not instances:
         return
+    pending = getattr(_state, "pending", None)
+    if bulk and pending is not None and model in _representers:
+        pending.created[model] |= {str(instance.pk) for instance in instances}
     affected = _affected(model, instances, action, set(changed_fields), list(before))
     for kind, pks in affected.items():
         _note(kind, pks)
@@ -267,7 +287,7 @@ def _note(model: type[Model], pks: set[str]) -> None:
         return
     pending = getattr(_state, "pending", None)
     if pending is not None:
-        pending[model] |= pks
+        pending.changed[model] |= pks
     else:
         _drop(ContentType.objects.get_for_model(model), pks)
 

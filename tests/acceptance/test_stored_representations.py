@@ -18,7 +18,7 @@ from django.test import RequestFactory
 
 from core.history import change_reason
 from core.models import Representation
-from core.representations import representation_etag, representer
+from core.representations import representation_etag, representer, served
 from core.visibility import public_view
 from register.services import records_load
 from sanctions.importers.un import un_list_parse
@@ -183,14 +183,30 @@ def test_a_loaded_change_is_rendered(fixture_copy):
     assert stored_row(Party, "north-korea").etag != before
 
 
-def test_an_import_renders_every_designation_it_adds_changes_or_delists(seeded):
+def test_an_import_renders_what_it_changes_and_leaves_what_it_adds_to_the_first_read(
+    seeded, api_client
+):
     official_list_import(parsed=un_list_parse(UN_2020))
     dropped = Designation.objects.get(reference_number="IQe.003")
+    # Created in bulk: no stored copy until the first read, which stores what rendering gives.
+    assert stored_row(Designation, dropped.pk) is None
+    assert api_client.get(f"/api/v1/designations/{dropped.pk}/").json()["status"] == "listed"
     assert assert_current(Designation, dropped.pk)["status"] == "listed"
+    listed_2020 = set(Designation.objects.values_list("pk", flat=True))
+    served(Designation, sorted(listed_2020))  # as reading every page would
+
     official_list_import(parsed=un_list_parse(UN_2025))
     assert assert_current(Designation, dropped.pk)["status"] == "delisted"
-    for designation in Designation.objects.all():
-        assert_current(Designation, designation.pk)
+    for pk in Designation.objects.values_list("pk", flat=True):
+        if pk in listed_2020:
+            assert_current(Designation, pk)  # updated, delisted or unchanged: current
+        else:
+            assert stored_row(Designation, pk) is None  # new in 2025: rendered when first read
+    added = Designation.objects.exclude(pk__in=listed_2020).first()
+    detail = api_client.get(f"/api/v1/designations/{added.pk}/")
+    assert detail.json() == live(Designation, added.pk)[0]
+    assert_current(Designation, added.pk)
+    assert detail["ETag"] == stored_row(Designation, added.pk).etag
 
 
 def test_a_failed_write_leaves_the_store_as_it_was(seeded, curator_client):
