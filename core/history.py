@@ -16,7 +16,7 @@ from django.db import transaction
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 from simple_history.utils import get_history_manager_for_model, get_m2m_reverse_field_name
 
-from core import representations
+from core import register_state, representations
 from core.choices import ChangeAction
 
 _state = threading.local()
@@ -41,18 +41,20 @@ def change_reason(reason: str) -> Iterator[None]:
         finally:
             _state.reason = previous
         return
-    _state.reason, _state.changes = reason, {}
+    _state.reason, _state.changes, _state.dirty = reason, {}, False
     pending = representations.begin()
     done = False
     try:
         with transaction.atomic():
             yield
             representations.finish(pending, render_now=True)
+            if _state.dirty:
+                register_state.advance()
             done = True
     finally:
         if not done:
             representations.finish(pending, render_now=False)
-        _state.reason, _state.changes = previous, None
+        _state.reason, _state.changes, _state.dirty = previous, None, False
 
 
 def current_reason() -> str | None:
@@ -99,6 +101,16 @@ def _record_change(sender, instance, history_instance, history_user=None, **kwar
     change.save()
     if changes is not None:
         changes[key] = change
+    _register_changed()
+
+
+def _register_changed() -> None:
+    """A change-feed row was written: inside a write, its version moves once when the write
+    ends; outside one, now."""
+    if getattr(_state, "changes", None) is not None:
+        _state.dirty = True
+    else:
+        register_state.advance()
 
 
 def _links_changed(model, changes) -> None:
@@ -144,10 +156,12 @@ def history_bulk_created(
     pk_name = model._meta.pk.attname
     by_pk = {getattr(v, pk_name): v for v in versions}
     content_type = ContentType.objects.get_for_model(model)
-    Change.objects.bulk_create(
+    rows = Change.objects.bulk_create(
         [_change_row(content_type, pk, version) for pk, version in by_pk.items()],
         batch_size=BATCH,
     )
+    if rows:
+        _register_changed()
     representations.records_changed(model, objs, action=ChangeAction.CREATED, bulk=True)
     history_model = get_history_manager_for_model(model).model
     owner = f"{model._meta.model_name}_id"

@@ -151,6 +151,17 @@ class Change(models.Model):
         return f"{self.action} {self.content_type.model} {self.object_id} at {self.changed_at:%Y-%m-%d %H:%M}"
 
 
+class RegisterState(models.Model):
+    """One row: the register's version, a token every committed write replaces in its own
+    transaction (core.register_state). Caches of public reads are keyed by it."""
+
+    version = models.CharField(max_length=32, help_text="Replaced by every write.")
+    changed_at = models.DateTimeField(help_text="When the last write committed its change.")
+
+    def __str__(self) -> str:
+        return self.version
+
+
 class Representation(models.Model):
     """The public JSON of one record exactly as the API serves it, and its ETag: lists and
     details are served from here without rendering (see core.representations)."""

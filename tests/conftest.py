@@ -7,8 +7,17 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches: a test's database is rolled back after it, and
+    with it the register version that keyed what the test cached."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

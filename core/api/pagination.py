@@ -13,13 +13,13 @@ import re
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Max, OrderBy, Q
+from django.db.models import OrderBy, Q
 from django.utils import timezone
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import replace_query_param
 
-from core.models import Change
+from core import register_state
 
 # How long a cached count may be served: writes through the services change the register
 # version at once; this bounds what a write that bypasses them (raw SQL) can leave stale.
@@ -94,15 +94,16 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         return page
 
     def get_count(self, queryset) -> int:
-        """The exact count; with ``cache_count``, kept per register version (the change feed's
-        latest id) and day, so a repeated count costs one small query until a write."""
+        """The exact count; with ``cache_count``, kept per register version
+        (core.register_state) and day, so a repeated count costs one small query until a
+        write."""
         if not self.cache_count:
             return super().get_count(queryset)
         try:
             query = str(queryset.query).encode()
         except EmptyResultSet:  # a filter no row can meet: counted without a query
             return super().get_count(queryset)
-        version = Change.objects.aggregate(latest=Max("id"))["latest"]
+        version = register_state.version()
         key = f"count:{hashlib.sha256(query).hexdigest()}:{version}:{timezone.localdate()}"
         count = cache.get(key)
         if count is None:
