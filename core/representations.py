@@ -86,6 +86,13 @@ def representer(model: type[Model]) -> Representer | None:
     return _representers.get(model)
 
 
+def code_version() -> str:
+    """A digest of every registered representation's shape: it changes when a deployment
+    changes what the API shows."""
+    shapes = sorted(f"{m._meta.label}:{spec.version}" for m, spec in _representers.items())
+    return hashlib.sha256("|".join(shapes).encode()).hexdigest()[:16]
+
+
 @functools.cache
 def _fingerprint(serializer: type) -> str:
     """A digest of the serializer's fields (names and kinds, nested ones too): a stored

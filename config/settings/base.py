@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "core.health.HealthCheckMiddleware",
     "core.middleware.UrlLengthLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Repeated public reads answered from the cache, before the rest (core/api/read_cache.py).
+    "core.api.read_cache.PublicReadCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,17 +103,29 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every worker), per-process memory otherwise.
+# "responses" keeps whole public reads per register version (core/api/read_cache.py):
+# READ_CACHE=0 turns that off; in memory, each worker keeps at most READ_CACHE_ENTRIES.
 REDIS_URL = env_str("REDIS_URL")
+READ_CACHE = env_bool("READ_CACHE", default=True)
+READ_CACHE_ENTRIES = env_int("READ_CACHE_ENTRIES", 500)
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "register",
+            "KEY_PREFIX": prefix,
         }
+        for alias, prefix in (("default", "register"), ("responses", "register-responses"))
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "responses": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "responses",
+            "OPTIONS": {"MAX_ENTRIES": READ_CACHE_ENTRIES},
+        },
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

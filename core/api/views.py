@@ -66,7 +66,8 @@ CHANGE_REASON = OpenApiParameter(
 CACHE_CONTROL = "no-cache"
 
 
-def _not_modified(request, etag: str) -> bool:
+def not_modified(request, etag: str) -> bool:
+    """Whether the client's If-None-Match names ``etag``."""
     given = request.headers.get("If-None-Match", "")
     return etag in (tag.strip() for tag in given.split(","))
 
@@ -154,7 +155,7 @@ class RegisterReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _conditional(self, response, etag: str):
         """The response with its ETag, or 304 Not Modified when the client holds it."""
-        if _not_modified(self.request, etag):
+        if not_modified(self.request, etag):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         response["ETag"] = etag
         response["Cache-Control"] = CACHE_CONTROL

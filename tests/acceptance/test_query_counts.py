@@ -87,6 +87,13 @@ def many_records():
         )
 
 
+@pytest.fixture(autouse=True)
+def _the_view_answers(settings):
+    """These count the view's own queries; a repeated public read is answered by the read
+    cache instead, in one query (tests/acceptance/test_read_cache.py)."""
+    settings.READ_CACHE = False
+
+
 def queries(api_client, path: str, limit: int) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = api_client.get(path, {"limit": limit})

@@ -1,0 +1,151 @@
+"""Whole responses to public reads, kept per register version (core.register_state).
+
+A GET under /api/v1/ without credentials (no Authorization header, no session cookie) that
+asks for JSON is answered from this cache when the same URL was answered 200 at the same
+register version, on the same day, by the same representations (their fingerprints): one
+query (the version) and one cache read instead of the view. The client's rate limits are
+counted as the view counts them (a client over its limit goes on to the view, which refuses it
+in the usual shape), and a conditional request is answered 304 from the kept ETag. Everything
+else goes to the view; a cacheable 200 that the view returns is kept.
+
+Because the version is replaced in the same transaction as every write, a reader that sees
+the new version also sees the write, and nothing cached under an older version is served
+again. Entries also expire after ``TIMEOUT`` seconds, which bounds what a write that
+bypasses the services (raw SQL) could leave stale.
+
+The cache is the "responses" alias (config/settings): Redis, shared by the workers, when
+REDIS_URL is set, memory per worker otherwise. READ_CACHE=0 turns this off.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from core import register_state
+from core.api.views import not_modified
+from core.representations import code_version
+
+CACHE_ALIAS = "responses"
+PREFIX = "/api/v1/"
+MAX_BODY = 512 * 1024  # larger answers (a source with its whole file) are not kept
+TIMEOUT = 60
+# Media types a client may accept for the cached JSON: each is answered with JSON anyway.
+JSON_TYPES = frozenset({"", "*/*", "application/*", "application/json"})
+# Headers a 304 does not carry.
+BODY_HEADERS = frozenset({"content-type", "content-length"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A kept 200: its body and headers, and the rate limits its view applies."""
+
+    content: bytes
+    headers: tuple[tuple[str, str], ...]
+    throttles: tuple[str, ...]
+    throttle_scope: str | None
+
+    @property
+    def etag(self) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == "etag"), None)
+
+
+def cacheable_request(request: HttpRequest) -> bool:
+    """A public read of the API asking for JSON, from a client without credentials."""
+    if request.method != "GET" or not request.path_info.startswith(PREFIX):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    accept = request.META.get("HTTP_ACCEPT", "")
+    return all(part.split(";")[0].strip().lower() in JSON_TYPES for part in accept.split(","))
+
+
+def cache_key(request: HttpRequest) -> str:
+    """The register version, the day, the representations' shapes and the absolute URL."""
+    parts = (
+        register_state.version(),
+        timezone.localdate().isoformat(),
+        code_version(),
+        request.build_absolute_uri(),
+    )
+    return "read:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class PublicReadCacheMiddleware:
+    """Serve repeated public reads from the cache (module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not (settings.READ_CACHE and cacheable_request(request)):
+            return self.get_response(request)
+        # The version is read before the view runs: what the view reads is at least as new.
+        key = cache_key(request)
+        cache = caches[CACHE_ALIAS]
+        entry = cache.get(key)
+        if entry is not None and _allowed(request, entry):
+            return _replay(request, entry)
+        response = self.get_response(request)
+        entry = _entry(request, response)
+        if entry is not None:
+            cache.set(key, entry, TIMEOUT)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The DRF view class that answers, for its rate limits.
+        request.read_cache_view = getattr(view_func, "cls", None)
+
+
+def _entry(request: HttpRequest, response: HttpResponse) -> Entry | None:
+    """What to keep of the view's response: a public JSON 200 of a DRF view, or nothing."""
+    view = getattr(request, "read_cache_view", None)
+    if view is None or response.status_code != 200 or response.streaming or response.cookies:
+        return None
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return None
+    if len(response.content) > MAX_BODY:
+        return None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return None
+    return Entry(
+        content=response.content,
+        headers=tuple(response.items()),
+        throttles=tuple(f"{c.__module__}.{c.__qualname__}" for c in view.throttle_classes),
+        throttle_scope=getattr(view, "throttle_scope", None),
+    )
+
+
+@functools.cache
+def _throttle_class(path: str) -> type:
+    return import_string(path)
+
+
+def _allowed(request: HttpRequest, entry: Entry) -> bool:
+    """Count the request against the rate limits its view applies, as the view would."""
+    request.user = AnonymousUser()  # what authentication finds without credentials
+    view = SimpleNamespace(throttle_scope=entry.throttle_scope)
+    return all(_throttle_class(path)().allow_request(request, view) for path in entry.throttles)
+
+
+def _replay(request: HttpRequest, entry: Entry) -> HttpResponse:
+    etag = entry.etag
+    if etag is not None and not_modified(request, etag):
+        response = HttpResponseNotModified()
+        headers = [(k, v) for k, v in entry.headers if k.lower() not in BODY_HEADERS]
+    else:
+        response = HttpResponse(entry.content)
+        headers = entry.headers
+    for name, value in headers:
+        response[name] = value
+    return response
