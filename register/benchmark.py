@@ -8,6 +8,7 @@ this process and counts its SQL queries; ``probe_explain`` shows the plans of it
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import time
@@ -19,7 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.throttling import SimpleRateThrottle
 
-from core.api.pagination import LimitOffsetPagination
+from core.api.pagination import LimitOffsetPagination, position
 from core.models import Change
 from sanctions.models import Designation, SanctionsRegime
 from sources.choices import SourceKind
@@ -151,6 +152,12 @@ def probes_plan() -> list[Probe]:
         Probe("deep", _api(f"{n}/?{page}&offset={min(count * 9 // 10, MAX_OFFSET)}"))
         for n, count in deep.items()
     ]
+    models = {"treaties": Treaty, "designations": Designation}
+    models |= {"citations": Citation, "changes": Change}
+    probes += [
+        Probe("deep", _api(f"{n}/?{page}&cursor={_cursor_at(n, models[n], count * 9 // 10)}"))
+        for n, count in deep.items()
+    ]
     probes += [Probe("detail", _api(f"{n}/{pk}/")) for n, pk in details.items()]
     probes += [
         Probe("conditional", _api(f"{n}/{details[n]}/"), conditional=True)
@@ -162,6 +169,21 @@ def probes_plan() -> list[Probe]:
         Probe("changes", _api(f"changes/?since={since}&{page}")),
     ]
     return probes
+
+
+def _cursor_at(name: str, model, index: int) -> str:
+    """The cursor of the list's page that starts after its ``index``th record (as a client
+    following `next` links would reach it), in the list's default order."""
+    client = Client(HTTP_HOST=HOST)
+    with mock.patch.object(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None}):
+        first = client.get(_api(f"{name}/?limit=1&cursor="))
+    token = re.search(r"cursor=([^&]+)", first.json()["next"]).group(1)
+    order = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))["order"]
+    terms = [(term.lstrip("-"), term.startswith("-")) for term in order.split(",")]
+    ordering = [f"{'-' if descending else ''}{term}" for term, descending in terms]
+    names = [term for term, _ in terms]
+    row = model._default_manager.order_by(*ordering).values_list("pk", *names)[max(index, 0)]
+    return LimitOffsetPagination()._encode(position(row, terms), terms)
 
 
 def probe_check(probe: Probe) -> Checked:

@@ -68,6 +68,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--mixed-duration", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--redis", default="", help="REDIS_URL for the server (shared cache).")
+    parser.add_argument(
+        "--no-read-cache",
+        action="store_true",
+        help="READ_CACHE=0: every request goes to its view (what a first read costs).",
+    )
     parser.add_argument("--only", default="", help="Only requests whose path contains this.")
     parser.add_argument("--output", type=Path, help="Also write the results here, as JSON.")
     args = parser.parse_args()
@@ -94,6 +99,7 @@ def _environment(args) -> dict[str, str]:
     )
     if args.redis:
         env["REDIS_URL"] = args.redis
+    env["READ_CACHE"] = "0" if args.no_read_cache else "1"
     return env
 
 

@@ -95,10 +95,21 @@ class PublicReadCacheMiddleware:
         entry = cache.get(key)
         if entry is not None and _allowed(request, entry):
             return _replay(request, entry)
+        # The view answers in full, so that a client that only ever revalidates (its requests
+        # all conditional) fills the cache too; the condition is applied here.
+        condition = request.META.pop("HTTP_IF_NONE_MATCH", None)
+        request.__dict__.pop("headers", None)  # a cached view of META
         response = self.get_response(request)
+        if condition is not None:
+            request.META["HTTP_IF_NONE_MATCH"] = condition
+            request.__dict__.pop("headers", None)
         entry = _entry(request, response)
         if entry is not None:
             cache.set(key, entry, TIMEOUT)
+            return _replay(request, entry)
+        etag = response.get("ETag")
+        if response.status_code == 200 and etag and not_modified(request, etag):
+            return _not_modified(response.items())
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -141,11 +152,17 @@ def _allowed(request: HttpRequest, entry: Entry) -> bool:
 def _replay(request: HttpRequest, entry: Entry) -> HttpResponse:
     etag = entry.etag
     if etag is not None and not_modified(request, etag):
-        response = HttpResponseNotModified()
-        headers = [(k, v) for k, v in entry.headers if k.lower() not in BODY_HEADERS]
-    else:
-        response = HttpResponse(entry.content)
-        headers = entry.headers
-    for name, value in headers:
+        return _not_modified(entry.headers)
+    response = HttpResponse(entry.content)
+    for name, value in entry.headers:
         response[name] = value
+    return response
+
+
+def _not_modified(headers) -> HttpResponse:
+    """304 Not Modified with a 200's headers, less those that describe its body."""
+    response = HttpResponseNotModified()
+    for name, value in headers:
+        if name.lower() not in BODY_HEADERS:
+            response[name] = value
     return response
