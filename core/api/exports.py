@@ -109,12 +109,12 @@ def csv_lines(columns: list[str], records: Iterable[list[dict]]) -> Iterator[byt
 class ExportMixin:
     """`GET {collection}/export/`: the list's records, every one, as a file.
 
-    A viewset may name ``ftm_export``: a callable (view, batches of records as dicts) -> FtM
-    entities as dicts, to offer `format=ftm`.
+    A viewset may define ``ftm_export(batches)``: from batches of its records (as the API
+    represents them) to FollowTheMoney entities (dicts), to offer `format=ftm`.
     """
 
     export_batch_size = EXPORT_BATCH
-    ftm_export: Callable[[Any, Iterable[list[dict]]], Iterable[dict]] | None = None
+    ftm_export: Callable[[Iterable[list[dict]]], Iterable[dict]] | None = None
 
     def export_formats(self) -> list[str]:
         return [CSV, JSONL, *([FTM] if self.ftm_export is not None else [])]
@@ -162,7 +162,7 @@ class ExportMixin:
         """The list's records in its order, a batch of JSON texts at a time."""
         if self._stored():
             # Exactly the list's rows; their bodies are the stored representations.
-            return _stored_bodies(self.stored_list_queryset(), self.export_batch_size)
+            return stored_bodies(self.stored_list_queryset(), self.export_batch_size)
         queryset = self.filter_queryset(self.get_queryset())
         serializer = self.get_serializer_class()
         return _rendered_bodies(
@@ -170,7 +170,9 @@ class ExportMixin:
         )
 
 
-def _stored_bodies(queryset: QuerySet, size: int) -> Iterator[list[str]]:
+def stored_bodies(queryset: QuerySet, size: int) -> Iterator[list[str]]:
+    """The public ``queryset``'s stored representations in its order, a batch at a time
+    (rendered, in the batch, where none is stored yet)."""
     model = queryset.model
     for batch in keyset_batches(queryset, size=size, rows=True):
         pks = [str(row[0]) for row in batch]

@@ -1,5 +1,6 @@
 import json
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -15,6 +16,7 @@ from core.api.examples import example
 from core.api.views import INCLUDE_DRAFTS, RegisterViewSet, write_schema
 from core.representations import served
 from sanctions.api.filters import DesignationFilterSet, RegimeFilterSet
+from sanctions.api.ftm import designations_entities, regimes_entities
 from sanctions.api.match_serializers import (
     MatchErrorResponseSerializer,
     MatchParametersSerializer,
@@ -71,6 +73,9 @@ class RegimeViewSet(RegisterViewSet):
     ordering_fields = ["key", "name", "started_on", "ended_on", "id"]
     ordering = ["key"]
 
+    def ftm_export(self, batches):
+        return regimes_entities(batches, detail_url=_detail_url(self.request, "designation"))
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -98,6 +103,15 @@ class DesignationViewSet(RegisterViewSet):
 
     def perform_destroy(self, instance):
         designation_delete(designation=instance)
+
+    def ftm_export(self, batches):
+        return designations_entities(batches, detail_url=_detail_url(self.request, "designation"))
+
+
+def _detail_url(request, basename: str):
+    """pk -> the absolute URL of the record's detail (an FtM entity's `sourceUrl`)."""
+    prefix = request.build_absolute_uri(reverse(f"{basename}-list"))
+    return lambda pk: f"{prefix}{pk}/"
 
 
 @extend_schema(
