@@ -207,3 +207,88 @@ def _ndjson(entities: Iterable[dict], lines_per_chunk: int = 1000) -> Iterator[b
 def _content_type(chosen: str) -> str:
     media_type = MEDIA_TYPES[chosen]
     return f"{media_type}; charset=utf-8"
+
+
+FORMAT_DESCRIPTION = (
+    "`csv`: a header row, then one row per record (UTF-8; a list is joined with `;`, a linked "
+    "record is its `id`, nested objects without an id are JSON; a cell that a spreadsheet "
+    "would run as a formula, starting with `=`, `+`, `-`, `@`, a tab or a carriage return, is "
+    "prefixed with `'`). `jsonl`: one record per line, exactly as the detail endpoint returns "
+    "it. Without `format`, `Accept: text/csv` gives CSV and anything else JSON Lines."
+)
+
+
+def export_schema(
+    noun: str,
+    tag: str,
+    *,
+    parameters: list = (),
+    example: dict | None = None,
+    ftm_example: list[dict] | None = None,
+):
+    """extend_schema for a collection's `export` action, with examples made from a real
+    record by the export's own code (``ftm_example``: the FtM entities it makes)."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import (
+        OpenApiExample,
+        OpenApiParameter,
+        OpenApiResponse,
+        extend_schema,
+    )
+
+    formats = [CSV, JSONL, *([FTM] if ftm_example is not None else [])]
+    ftm_text = (
+        " `ftm`: FollowTheMoney entities, one JSON object per line as OpenSanctions publishes "
+        "them (`id`, `schema`, `properties`), each designation with a Sanction per regime."
+        if ftm_example is not None
+        else ""
+    )
+    examples: dict[str, list] = {MEDIA_TYPES[CSV]: [], MEDIA_TYPES[JSONL]: []}
+    if example is not None:
+        csv_text = b"".join(csv_lines(list(example), [[example]])).decode()
+        examples[MEDIA_TYPES[CSV]].append(
+            OpenApiExample("CSV", value=csv_text, media_type=MEDIA_TYPES[CSV], response_only=True)
+        )
+        examples[MEDIA_TYPES[JSONL]].append(
+            OpenApiExample(
+                "JSON Lines",
+                value=_json(example) + "\n",
+                media_type=MEDIA_TYPES[JSONL],
+                response_only=True,
+            )
+        )
+    if ftm_example:
+        examples[MEDIA_TYPES[FTM]].append(
+            OpenApiExample(
+                "FollowTheMoney entities",
+                value="".join(_json(entity) + "\n" for entity in ftm_example),
+                media_type=MEDIA_TYPES[FTM],
+                response_only=True,
+            )
+        )
+    return extend_schema(
+        tags=[tag],
+        summary=f"Export {noun}",
+        description=f"Every {noun[:-1] if noun.endswith('s') else noun} the list selects (the "
+        "same filters, `q`, `ordering` and drafts rules), streamed as one file however many "
+        f"there are. {FORMAT_DESCRIPTION}{ftm_text} Exports count against a lower rate limit "
+        "of their own (`THROTTLE_EXPORT`).",
+        parameters=[
+            *parameters,
+            OpenApiParameter(
+                FORMAT_PARAM,
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=formats,
+                description="The file format: " + ", ".join(formats) + " (default: by Accept).",
+            ),
+        ],
+        responses={
+            (200, media_type): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="The export, streamed (`Content-Disposition: attachment`).",
+                examples=examples[media_type],
+            )
+            for media_type in (MEDIA_TYPES[CSV], MEDIA_TYPES[JSONL])
+        },
+    )

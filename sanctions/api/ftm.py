@@ -188,3 +188,9 @@ def regimes_entities(
                     url = detail_url(record["id"])
                     yield designation_entity(record, url=url)
                     yield sanction_entity(record, regime, url=url)
+
+
+def ftm_example(designation: dict, regime: dict) -> list[dict]:
+    """The entities a designation listed under ``regime`` exports as (for the schema)."""
+    url = f"https://register.example.org/api/v1/designations/{designation['id']}/"
+    return [designation_entity(designation, url=url), sanction_entity(designation, regime, url=url)]

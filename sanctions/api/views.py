@@ -13,10 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.examples import example
+from core.api.exports import export_schema
 from core.api.views import INCLUDE_DRAFTS, RegisterViewSet, write_schema
 from core.representations import served
 from sanctions.api.filters import DesignationFilterSet, RegimeFilterSet
-from sanctions.api.ftm import designations_entities, regimes_entities
+from sanctions.api.ftm import designations_entities, ftm_example, regimes_entities
 from sanctions.api.match_serializers import (
     MatchErrorResponseSerializer,
     MatchParametersSerializer,
@@ -37,6 +38,9 @@ from sanctions.matching import (
 from sanctions.models import Designation
 from sanctions.selectors import designations_for_api, regimes_for_api
 from sanctions.services import designation_delete
+
+# A designation as the API serves it (from the screening example): the exports' example.
+_LISTED = example("match-response")["responses"]["q1"]["results"][0]["designation"]
 
 
 @extend_schema_view(
@@ -62,6 +66,13 @@ from sanctions.services import designation_delete
                 "UN sanctions on North Korea", value=example("regime-un-dprk"), response_only=True
             )
         ],
+    ),
+    export=export_schema(
+        "regimes",
+        "regimes",
+        parameters=[INCLUDE_DRAFTS],
+        example=example("regime-un-dprk"),
+        ftm_example=ftm_example(_LISTED, example("regime-un-dprk")),
     ),
     **write_schema("sanctions regime", "regimes"),
 )
@@ -90,6 +101,13 @@ class RegimeViewSet(RegisterViewSet):
         parameters=[INCLUDE_DRAFTS],
         summary="Get a designation",
         description="One designation by id, with its aliases, regimes, dates and source list file.",
+    ),
+    export=export_schema(
+        "designations",
+        "designations",
+        parameters=[INCLUDE_DRAFTS],
+        example=_LISTED,
+        ftm_example=ftm_example(_LISTED, example("regime-un-dprk")),
     ),
     **write_schema("designation", "designations"),
 )
