@@ -411,3 +411,12 @@ def test_the_response_streams_one_batch_at_a_time(api_client, monkeypatch):
     assert len(first.decode().splitlines()) == 5  # one batch, not the whole list
     assert after_first - before == 2  # its rows and their bodies
     assert [len(chunk.decode().splitlines()) for chunk in rest] == [5, 2]
+
+
+def test_the_schemas_export_examples_are_live_exports(api_client):
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    content = schema["paths"]["/api/v1/regimes/export/"]["get"]["responses"]["200"]["content"]
+    for media_type, fmt in (("application/x-ndjson", "jsonl"), ("text/csv", "csv")):
+        documented = next(iter(content[media_type]["examples"].values()))["value"]
+        live = export(api_client, "regimes", format=fmt, q="UN-DPRK")
+        assert live == documented, fmt
