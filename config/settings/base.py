@@ -207,6 +207,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("THROTTLE_ANON", "120/minute"),
         "user": env_rate("THROTTLE_USER", "1200/minute"),
+        "export": env_rate("THROTTLE_EXPORT", "10/minute"),
     },
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"

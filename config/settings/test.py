@@ -14,6 +14,10 @@ WHITENOISE_USE_FINDERS = True
 # The suite (and its fuzzing) makes thousands of requests; throttling has its own test.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "100000/minute",
+        "user": "100000/minute",
+        "export": "100000/minute",
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",  # the API parses JSON only
 }

@@ -7,6 +7,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.permissions import AllowAny
 
+from core.api.exports import export_schema
 from core.api.filters import RegisterFilterSet, text_filter
 from core.api.history import ChangeSerializer
 from core.api.views import RegisterReadOnlyViewSet
@@ -62,6 +63,7 @@ class ChangeFilterSet(RegisterFilterSet):
     retrieve=extend_schema(
         tags=["changes"], summary="Get a change", description="One change by id."
     ),
+    export=export_schema("changes", "changes"),
 )
 class ChangeViewSet(RegisterReadOnlyViewSet):
     queryset = Change.objects.select_related("content_type")

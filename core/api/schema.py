@@ -28,6 +28,15 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             auths.append({})
         return auths
 
+    def _is_export(self) -> bool:
+        return getattr(self.view, "action", None) == "export"
+
+    def get_filter_backends(self):
+        """A list's export takes the list's filters and ordering."""
+        if self._is_export():
+            return getattr(self.view, "filter_backends", [])
+        return super().get_filter_backends()
+
     def _get_extra_validation_errors(self):
         """Pagination (limit, offset, cursor), ordering and include_drafts are validated too (a 400 naming them)."""
         extra = super()._get_extra_validation_errors()
@@ -38,7 +47,9 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             and hasattr(queryset.model, "review_status")
         ):
             extra.setdefault("include_drafts", {"invalid"})
-        if self.method == "GET" and self._is_list_view():
+        if self._is_export():
+            extra.setdefault("format", {"invalid_choice"})
+        if self.method == "GET" and (self._is_list_view() or self._is_export()):
             if self.view.paginator is not None:
                 extra.setdefault("limit", {"invalid"})
                 extra.setdefault("offset", {"invalid"})

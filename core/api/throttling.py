@@ -49,3 +49,15 @@ class AnonRateThrottle(FixedWindowRateMixin, throttling.AnonRateThrottle):
 
 class UserRateThrottle(FixedWindowRateMixin, throttling.UserRateThrottle):
     """THROTTLE_USER requests per period per authenticated user (per address otherwise)."""
+
+
+class ExportRateThrottle(FixedWindowRateMixin, throttling.SimpleRateThrottle):
+    """THROTTLE_EXPORT bulk exports per period per user (per address without credentials),
+    counted on top of the request limits: an export can stream a whole collection."""
+
+    scope = "export"
+
+    def get_cache_key(self, request, view):
+        user = request.user
+        ident = user.pk if user and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

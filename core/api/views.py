@@ -24,6 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.api.exceptions import Conflict, PreconditionFailed
+from core.api.exports import ExportMixin
 from core.api.filters import StrictOrderingFilter
 from core.api.history import VersionSerializer, versions
 from core.api.pagination import ordering_terms
@@ -72,8 +73,8 @@ def not_modified(request, etag: str) -> bool:
     return etag in (tag.strip() for tag in given.split(","))
 
 
-class RegisterReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """Public, read-only list and detail views for a register model.
+class RegisterReadOnlyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """Public, read-only list and detail views for a register model, and its bulk export.
 
     Subclasses name queryset, serializer_class, filterset_class and ordering_fields.
     Drafts are hidden unless a curator asks for them with ``include_drafts=true``.
@@ -121,8 +122,7 @@ class RegisterReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if not self._stored():
             response = super().list(request, *args, **kwargs)
             return self._conditional(response, representation_etag(response.data))
-        # Only the rows: the stored bodies hold what the prefetches would have fetched.
-        queryset = self.filter_queryset(self.published_only(self.queryset.prefetch_related(None)))
+        queryset = self.stored_list_queryset()
         self.paginator.cache_count = True  # the same for every public reader
         names = [name for name, _ in ordering_terms(queryset)]
         rows = self.paginate_queryset(queryset.values_list("pk", *names))
@@ -138,6 +138,11 @@ class RegisterReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         content = f'{json.dumps(head, separators=(",", ":"))[:-1]},"results":[{results}]}}'
         response = HttpResponse(content, content_type="application/json")
         return self._conditional(response, etag_of(content))
+
+    def stored_list_queryset(self):
+        """The public list's rows, filtered and ordered, for serving their stored bodies."""
+        # Only the rows: the stored bodies hold what the prefetches would have fetched.
+        return self.filter_queryset(self.published_only(self.queryset.prefetch_related(None)))
 
     def retrieve(self, request, *args, **kwargs):
         stored_path = self._stored() and not request.query_params

@@ -1,5 +1,6 @@
 import json
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -12,9 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.examples import example
+from core.api.exports import export_schema
 from core.api.views import INCLUDE_DRAFTS, RegisterViewSet, write_schema
 from core.representations import served
 from sanctions.api.filters import DesignationFilterSet, RegimeFilterSet
+from sanctions.api.ftm import designations_entities, ftm_example, regimes_entities
 from sanctions.api.match_serializers import (
     MatchErrorResponseSerializer,
     MatchParametersSerializer,
@@ -35,6 +38,9 @@ from sanctions.matching import (
 from sanctions.models import Designation
 from sanctions.selectors import designations_for_api, regimes_for_api
 from sanctions.services import designation_delete
+
+# A designation as the API serves it (from the screening example): the exports' example.
+_LISTED = example("match-response")["responses"]["q1"]["results"][0]["designation"]
 
 
 @extend_schema_view(
@@ -61,6 +67,13 @@ from sanctions.services import designation_delete
             )
         ],
     ),
+    export=export_schema(
+        "regimes",
+        "regimes",
+        parameters=[INCLUDE_DRAFTS],
+        example=example("regime-un-dprk"),
+        ftm_example=ftm_example(_LISTED, example("regime-un-dprk")),
+    ),
     **write_schema("sanctions regime", "regimes"),
 )
 class RegimeViewSet(RegisterViewSet):
@@ -70,6 +83,9 @@ class RegimeViewSet(RegisterViewSet):
     filterset_class = RegimeFilterSet
     ordering_fields = ["key", "name", "started_on", "ended_on", "id"]
     ordering = ["key"]
+
+    def ftm_export(self, batches):
+        return regimes_entities(batches, detail_url=_detail_url(self.request, "designation"))
 
 
 @extend_schema_view(
@@ -86,6 +102,13 @@ class RegimeViewSet(RegisterViewSet):
         summary="Get a designation",
         description="One designation by id, with its aliases, regimes, dates and source list file.",
     ),
+    export=export_schema(
+        "designations",
+        "designations",
+        parameters=[INCLUDE_DRAFTS],
+        example=_LISTED,
+        ftm_example=ftm_example(_LISTED, example("regime-un-dprk")),
+    ),
     **write_schema("designation", "designations"),
 )
 class DesignationViewSet(RegisterViewSet):
@@ -98,6 +121,15 @@ class DesignationViewSet(RegisterViewSet):
 
     def perform_destroy(self, instance):
         designation_delete(designation=instance)
+
+    def ftm_export(self, batches):
+        return designations_entities(batches, detail_url=_detail_url(self.request, "designation"))
+
+
+def _detail_url(request, basename: str):
+    """pk -> the absolute URL of the record's detail (an FtM entity's `sourceUrl`)."""
+    prefix = request.build_absolute_uri(reverse(f"{basename}-list"))
+    return lambda pk: f"{prefix}{pk}/"
 
 
 @extend_schema(

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
 from core.api.examples import example
+from core.api.exports import export_schema
 from core.api.views import INCLUDE_DRAFTS, RegisterViewSet, write_schema
 from sources.api.filters import CitationFilterSet, SourceFilterSet
 from sources.api.serializers import (
@@ -28,6 +29,9 @@ from sources.selectors import citations_for_api, sources_for_api
         parameters=[INCLUDE_DRAFTS],
         summary="Get a source",
         description="One source by id, with its full text: every citation's `start` and `end` index into `text`.",
+    ),
+    export=export_schema(
+        "sources", "sources", parameters=[INCLUDE_DRAFTS], example=example("source-list-item")
     ),
     **write_schema("source", "sources"),
 )
@@ -60,6 +64,7 @@ class SourceViewSet(RegisterViewSet):
     retrieve=extend_schema(
         tags=["citations"], summary="Get a citation", description="One citation by id."
     ),
+    export=export_schema("citations", "citations"),
     **write_schema("citation", "citations"),
 )
 class CitationViewSet(RegisterViewSet):

@@ -203,11 +203,37 @@ def filter_values(parameter: dict) -> list:
 SKIPPED_PARAMETERS = {"limit", "offset", "ordering", "include_drafts", "format", "lang"}
 
 
+def export_formats(operation: dict) -> list[str]:
+    """The formats an export operation offers (its `format` parameter); none: not an export."""
+    for parameter in operation.get("parameters", []):
+        if parameter["name"] == "format" and parameter["in"] == "query":
+            return parameter["schema"]["enum"]
+    return []
+
+
+def read_export(client, url, formats, params=None) -> None:
+    """The export in every format, each checked (streamed: its whole content)."""
+    for format_ in formats:
+        response = client.get(url, {**(params or {}), "format": format_})
+        assert response.status_code < 500, url
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        assert SECRET not in content.decode().lower(), f"{url} as {format_} shows a draft"
+
+
 def test_no_public_endpoint_shows_a_draft(api_client, drafts):
     schema = api_client.get("/api/schema/", {"format": "json"}).json()
     assert SECRET not in json.dumps(schema).lower()
     gets = {path: ops["get"] for path, ops in schema["paths"].items() if "get" in ops}
-    lists = [path for path in gets if "{" not in path]
+    exports = {path: export_formats(gets[path]) for path in gets if export_formats(gets[path])}
+    assert len(exports) == 7  # every collection
+    for path, formats in exports.items():
+        read_export(api_client, path, formats)
+        for parameter in gets[path].get("parameters", []):
+            if parameter["in"] != "query" or parameter["name"] in SKIPPED_PARAMETERS:
+                continue
+            for value in filter_values(parameter):
+                read_export(api_client, path, formats, {parameter["name"]: value})
+    lists = [path for path in gets if "{" not in path and path not in exports]
     ids: dict[str, list[str]] = {}  # list path -> ids of its records
     for path in lists:
         ids[path] = [str(item["id"]) for item in read_all(api_client, path) if "id" in item]

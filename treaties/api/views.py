@@ -1,6 +1,7 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
 from core.api.examples import example
+from core.api.exports import export_schema
 from core.api.views import INCLUDE_DRAFTS, RegisterViewSet, write_schema
 from treaties.api.filters import PartyFilterSet, TreatyFilterSet
 from treaties.api.serializers import PartySerializer, TreatySerializer
@@ -27,6 +28,9 @@ from treaties.selectors import parties_for_api, treaties_for_api
         examples=[
             OpenApiExample("North Korea", value=example("party-north-korea"), response_only=True)
         ],
+    ),
+    export=export_schema(
+        "parties", "parties", parameters=[INCLUDE_DRAFTS], example=example("party-north-korea")
     ),
     **write_schema("party", "parties"),
 )
@@ -68,6 +72,12 @@ class PartyViewSet(RegisterViewSet):
                 response_only=True,
             )
         ],
+    ),
+    export=export_schema(
+        "treaties",
+        "treaties",
+        parameters=[INCLUDE_DRAFTS],
+        example=example("treaty-russia-dprk-2024"),
     ),
     **write_schema("treaty", "treaties"),
 )

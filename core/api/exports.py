@@ -1,0 +1,294 @@
+"""Bulk exports: a collection's records as its list selects them (the same filters, `q`,
+ordering and draft rules), streamed as CSV or JSON Lines (and, where a viewset names a
+FollowTheMoney mapping, as FtM entities) in constant memory.
+
+The records are read in keyset batches of ``EXPORT_BATCH`` (a range on the list's ordering,
+the same on PostgreSQL and SQLite): each batch costs the same few queries however far into
+the list it is, and only one batch is held at a time. A public export of a record kind with
+stored representations sends exactly the bodies the list and the detail serve (rendering, in
+the batch, any not stored yet); drafts (curators' ``include_drafts``) and the kinds without
+stored representations are rendered per batch by the list's serializer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
+
+from core.api.pagination import keyset_after, ordering_terms, position
+from core.api.throttling import ExportRateThrottle
+from core.representations import served
+
+EXPORT_BATCH = 2000
+FORMAT_PARAM = "format"
+CSV, JSONL, FTM = "csv", "jsonl", "ftm"
+MEDIA_TYPES = {CSV: "text/csv", JSONL: "application/x-ndjson", FTM: "application/x-ndjson"}
+EXTENSIONS = {CSV: "csv", JSONL: "jsonl", FTM: "ftm.json"}
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = ";"
+
+
+class ExportNegotiation(DefaultContentNegotiation):
+    """The export's `format` names an export format, not one of DRF's renderers, and its
+    errors answer in JSON whatever the client accepts: the body is streamed, not rendered."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+
+def keyset_batches(queryset: QuerySet, *, size: int, rows: bool = False) -> Iterator[list]:
+    """The ordered ``queryset`` in batches of ``size`` (model instances, or with ``rows``
+    tuples of (pk, *the ordering fields)), each batch read from where the last one ended."""
+    terms = ordering_terms(queryset)
+    model = queryset.model
+    if rows:
+        queryset = queryset.values_list("pk", *(name for name, _ in terms))
+    after = None
+    while True:
+        page = queryset if after is None else queryset.filter(keyset_after(model, terms, after))
+        batch = list(page[:size])
+        if batch:
+            yield batch
+        if len(batch) < size:
+            return
+        after = position(batch[-1], terms)
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: null is empty, a list is joined with ``;`` (objects by their `id`, or as
+    JSON when they have none), and a text a spreadsheet would run as a formula is quoted."""
+    if value is None:
+        text = ""
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, dict):
+        text = str(value["id"]) if "id" in value else _json(value)
+    elif isinstance(value, list):
+        if all(isinstance(item, dict) and "id" in item for item in value):
+            text = LIST_SEPARATOR.join(str(item["id"]) for item in value)
+        elif any(isinstance(item, (dict, list)) for item in value):
+            text = _json(value)
+        else:
+            text = LIST_SEPARATOR.join(csv_cell(item) for item in value)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def csv_lines(columns: list[str], records: Iterable[list[dict]]) -> Iterator[bytes]:
+    """A header row, then one row per record, a batch at a time, as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for batch in records:
+        writer.writerows([csv_cell(record.get(name)) for name in columns] for record in batch)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+
+
+class ExportMixin:
+    """`GET {collection}/export/`: the list's records, every one, as a file.
+
+    A viewset may define ``ftm_export(batches)``: from batches of its records (as the API
+    represents them) to FollowTheMoney entities (dicts), to offer `format=ftm`.
+    """
+
+    export_batch_size = EXPORT_BATCH
+    ftm_export: Callable[[Iterable[list[dict]]], Iterable[dict]] | None = None
+
+    def export_formats(self) -> list[str]:
+        return [CSV, JSONL, *([FTM] if self.ftm_export is not None else [])]
+
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="export",
+        pagination_class=None,
+        content_negotiation_class=ExportNegotiation,
+        throttle_classes=[*api_settings.DEFAULT_THROTTLE_CLASSES, ExportRateThrottle],
+    )
+    def export(self, request, *args, **kwargs):
+        chosen = self._export_format(request)
+        # Everything that can be refused is checked here, before the first byte is sent.
+        batches = self._export_bodies()
+        if chosen == JSONL:
+            stream = (("\n".join(batch) + "\n").encode() for batch in batches if batch)
+        elif chosen == CSV:
+            columns = list(self.get_serializer_class()().fields)
+            stream = csv_lines(columns, _parsed(batches))
+        else:
+            entities = self.ftm_export(_parsed(batches))
+            stream = _ndjson(entities)
+        response = StreamingHttpResponse(stream, content_type=_content_type(chosen))
+        name = request.path.rstrip("/").split("/")[-2]  # the collection: designations/export/
+        response["Content-Disposition"] = f'attachment; filename="{name}.{EXTENSIONS[chosen]}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def _export_format(self, request) -> str:
+        allowed = self.export_formats()
+        raw = request.query_params.get(FORMAT_PARAM)
+        if raw is None:
+            accepted = request.headers.get("Accept", "")
+            return CSV if MEDIA_TYPES[CSV] in accepted else JSONL
+        if raw not in allowed:
+            raise ValidationError(
+                {FORMAT_PARAM: [f"Use one of: {', '.join(allowed)} (got {raw!r})."]},
+                code="invalid_choice",
+            )
+        return raw
+
+    def _export_bodies(self) -> Iterator[list[str]]:
+        """The list's records in its order, a batch of JSON texts at a time."""
+        if self._stored():
+            # Exactly the list's rows; their bodies are the stored representations.
+            return stored_bodies(self.stored_list_queryset(), self.export_batch_size)
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer = self.get_serializer_class()
+        return _rendered_bodies(
+            queryset, serializer, self.get_serializer_context(), self.export_batch_size
+        )
+
+
+def stored_bodies(queryset: QuerySet, size: int) -> Iterator[list[str]]:
+    """The public ``queryset``'s stored representations in its order, a batch at a time
+    (rendered, in the batch, where none is stored yet)."""
+    model = queryset.model
+    for batch in keyset_batches(queryset, size=size, rows=True):
+        pks = [str(row[0]) for row in batch]
+        bodies = served(model, pks)
+        yield [bodies[pk][0] for pk in pks if pk in bodies]
+
+
+def _rendered_bodies(
+    queryset: QuerySet, serializer: type, context: dict, size: int
+) -> Iterator[list[str]]:
+    renderer = JSONRenderer()
+    for batch in keyset_batches(queryset, size=size):
+        data = serializer(batch, many=True, context=context).data
+        yield [renderer.render(item).decode() for item in data]
+
+
+def _parsed(batches: Iterable[list[str]]) -> Iterator[list[dict]]:
+    return ([json.loads(body) for body in batch] for batch in batches)
+
+
+def _ndjson(entities: Iterable[dict], lines_per_chunk: int = 1000) -> Iterator[bytes]:
+    chunk: list[str] = []
+    for entity in entities:
+        chunk.append(_json(entity))
+        if len(chunk) >= lines_per_chunk:
+            yield ("\n".join(chunk) + "\n").encode()
+            chunk = []
+    if chunk:
+        yield ("\n".join(chunk) + "\n").encode()
+
+
+def _content_type(chosen: str) -> str:
+    media_type = MEDIA_TYPES[chosen]
+    return f"{media_type}; charset=utf-8"
+
+
+FORMAT_DESCRIPTION = (
+    "`csv`: a header row, then one row per record (UTF-8; a list is joined with `;`, a linked "
+    "record is its `id`, nested objects without an id are JSON; a cell that a spreadsheet "
+    "would run as a formula, starting with `=`, `+`, `-`, `@`, a tab or a carriage return, is "
+    "prefixed with `'`). `jsonl`: one record per line, exactly as the detail endpoint returns "
+    "it. Without `format`, `Accept: text/csv` gives CSV and anything else JSON Lines."
+)
+
+
+def export_schema(
+    noun: str,
+    tag: str,
+    *,
+    parameters: list = (),
+    example: dict | None = None,
+    ftm_example: list[dict] | None = None,
+):
+    """extend_schema for a collection's `export` action, with examples made from a real
+    record by the export's own code (``ftm_example``: the FtM entities it makes)."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import (
+        OpenApiExample,
+        OpenApiParameter,
+        OpenApiResponse,
+        extend_schema,
+    )
+
+    formats = [CSV, JSONL, *([FTM] if ftm_example is not None else [])]
+    ftm_text = (
+        " `ftm`: FollowTheMoney entities, one JSON object per line as OpenSanctions publishes "
+        "them (`id`, `schema`, `properties`), each designation with a Sanction per regime."
+        if ftm_example is not None
+        else ""
+    )
+    examples: dict[str, list] = {MEDIA_TYPES[CSV]: [], MEDIA_TYPES[JSONL]: []}
+    if example is not None:
+        csv_text = b"".join(csv_lines(list(example), [[example]])).decode()
+        examples[MEDIA_TYPES[CSV]].append(
+            OpenApiExample("CSV", value=csv_text, media_type=MEDIA_TYPES[CSV], response_only=True)
+        )
+        examples[MEDIA_TYPES[JSONL]].append(
+            OpenApiExample(
+                "JSON Lines",
+                value=_json(example) + "\n",
+                media_type=MEDIA_TYPES[JSONL],
+                response_only=True,
+            )
+        )
+    if ftm_example:
+        examples[MEDIA_TYPES[FTM]].append(
+            OpenApiExample(
+                "FollowTheMoney entities",
+                value="".join(_json(entity) + "\n" for entity in ftm_example),
+                media_type=MEDIA_TYPES[FTM],
+                response_only=True,
+            )
+        )
+    return extend_schema(
+        tags=[tag],
+        summary=f"Export {noun}",
+        description=f"Every {noun[:-1] if noun.endswith('s') else noun} the list selects (the "
+        "same filters, `q`, `ordering` and drafts rules), streamed as one file however many "
+        f"there are. {FORMAT_DESCRIPTION}{ftm_text} Exports count against a lower rate limit "
+        "of their own (`THROTTLE_EXPORT`).",
+        parameters=[
+            *parameters,
+            OpenApiParameter(
+                FORMAT_PARAM,
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=formats,
+                description="The file format: " + ", ".join(formats) + " (default: by Accept).",
+            ),
+        ],
+        responses={
+            (200, media_type): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="The export, streamed (`Content-Disposition: attachment`).",
+                examples=examples[media_type],
+            )
+            for media_type in (MEDIA_TYPES[CSV], MEDIA_TYPES[JSONL])
+        },
+    )
