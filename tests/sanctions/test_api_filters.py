@@ -101,3 +101,21 @@ def test_a_designation_matching_q_in_several_aliases_is_listed_once(api_client):
     assert response.status_code == 200, response.content
     body = response.json()
     assert ([item["id"] for item in body["results"]], body["count"]) == (["kpe-002"], 1)
+
+
+@pytest.mark.parametrize("few", [10_000, 2], ids=["ids-as-constants", "subquery"])
+def test_regime_filter_finds_the_same_whether_it_names_ids_or_asks_a_subquery(
+    api_client, regimes, monkeypatch, few
+):
+    from sanctions.api import filters
+
+    monkeypatch.setattr(filters, "FEW_DESIGNATIONS", few)
+    for n in range(5):
+        make_designation(id=f"un-{n}", name=f"Zed {4 - n}", regimes=["un-dprk"])
+    make_designation(id="us-only", regimes=["us-old"])
+    make_designation(id="un-draft", regimes=["un-dprk"], review_status="draft")
+    response = api_client.get("/api/v1/designations/", {"regime": "UN-DPRK", "limit": 3})
+    body = response.json()
+    assert body["count"] == 5
+    assert [item["id"] for item in body["results"]] == ["un-4", "un-3", "un-2"]  # by name
+    assert ids(api_client, "/api/v1/designations/", regime="us-old") == ["us-only"]
