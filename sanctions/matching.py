@@ -10,12 +10,15 @@ batch four more.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Sum, Value, When
 
+from core import register_state
 from core.names import name_compare, name_parts, names_keys
 from core.partial_dates import PartialDate, Precision
 from core.visibility import public_q
@@ -37,6 +40,7 @@ MAX_QUERIES = 50
 CANDIDATES = 30  # designations per query scored in full
 OVERFETCH = 4  # ranked without the scope, this many times as many are checked against it
 POSTINGS_BUDGET = 5_000  # index rows a query may read before its commoner keys are dropped
+KEY_COUNT_SECONDS = 3600  # a key's count is kept this long within one register version
 
 # What each schema of the query may be among designations.
 SCHEMA_KINDS: dict[str, tuple[str, ...]] = {
@@ -118,7 +122,8 @@ def entities_match(
 ) -> dict[str, QueryOutcome]:
     """Ranked public designations for each query, best first (ties by id)."""
     scope = _scope(options)
-    candidates = {key: _candidates(query, scope) for key, query in queries.items()}
+    version = register_state.version()
+    candidates = {key: _candidates(query, scope, version) for key, query in queries.items()}
     loaded = _load({pk for ids in candidates.values() for pk in ids})
     outcomes = {}
     for key, query in queries.items():
@@ -154,7 +159,7 @@ def _scope(options: MatchOptions) -> Q:
     return scope
 
 
-def _candidates(query: EntityQuery, scope: Q) -> list[str]:
+def _candidates(query: EntityQuery, scope: Q, version: str) -> list[str]:
     """Designation ids sharing the most (rarity-weighted) keys, plus identifier matches.
 
     The keys are ranked without the scope first (an index-only aggregate) and the best
@@ -162,7 +167,7 @@ def _candidates(query: EntityQuery, scope: Q) -> list[str]:
     those are in scope is the aggregate repeated joined with the scope."""
     in_scope = Designation.objects.filter(scope, kind__in=SCHEMA_KINDS[query.schema])
     found: list[str] = []
-    weights = _key_weights(query_keys(query))
+    weights = _key_weights(query_keys(query), version)
     if weights:
         ranked = _ranked(weights, DesignationNameKey.objects.all(), CANDIDATES * OVERFETCH)
         kept = set(in_scope.filter(pk__in=ranked).values_list("pk", flat=True))
@@ -196,15 +201,10 @@ def _ranked(weights: dict[str, float], rows: QuerySet, limit: int) -> list[str]:
     return [row["designation_id"] for row in ranked[:limit]]
 
 
-def _key_weights(keys: Iterable[str]) -> dict[str, float]:
+def _key_weights(keys: Iterable[str], version: str) -> dict[str, float]:
     """The keys worth reading, rarest first within the budget, each weighted by rarity
     (a token counts twice a phonetic or prefix key)."""
-    counts = dict(
-        DesignationNameKey.objects.filter(key__in=list(keys))
-        .values("key")
-        .annotate(n=Count("id"))
-        .values_list("key", "n")
-    )
+    counts = _key_counts(set(keys), version)
     chosen: dict[str, float] = {}
     read = 0
     for key, count in sorted(counts.items(), key=lambda item: (item[1], item[0])):
@@ -213,6 +213,32 @@ def _key_weights(keys: Iterable[str]) -> dict[str, float]:
         read += count
         chosen[key] = (2.0 if key.startswith("t:") else 1.0) / (1 + math.log10(count))
     return chosen
+
+
+def _key_counts(keys: set[str], version: str) -> dict[str, int]:
+    """How many designations hold each key (those no designation holds left out).
+
+    Kept in the cache per register version: counting the postings of a common key reads its
+    whole index range (tens of thousands of rows at a million designations, nearly all of a
+    query's time), and the counts change only with a write (``version``)."""
+    cache_keys = {
+        f"name-key-count:{version}:{hashlib.sha256(key.encode()).hexdigest()[:24]}": key
+        for key in keys
+    }
+    counts = {cache_keys[k]: n for k, n in cache.get_many(list(cache_keys)).items()}
+    missing = keys - counts.keys()
+    if missing:
+        found = dict(
+            DesignationNameKey.objects.filter(key__in=sorted(missing))
+            .values("key")
+            .annotate(n=Count("id"))
+            .values_list("key", "n")
+        )
+        fresh = {key: found.get(key, 0) for key in missing}
+        by_key = {key: cache_key for cache_key, key in cache_keys.items()}
+        cache.set_many({by_key[key]: n for key, n in fresh.items()}, KEY_COUNT_SECONDS)
+        counts |= fresh
+    return {key: n for key, n in counts.items() if n}
 
 
 def _load(ids: set[str]) -> dict[str, Designation]:
