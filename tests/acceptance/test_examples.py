@@ -2,6 +2,7 @@
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,28 @@ EXAMPLES = {
     "relations-ru-kp": "/api/v1/parties/RU/relations/KP/",
     "source-list-item": "/api/v1/sources/?limit=1",
 }
+
+
+# Examples of imported records: live after importing the committed excerpts.
+ATOP_EXAMPLES = {"treaty-atop-4470": "/api/v1/treaties/atop-4470/"}
+DATA = Path(__file__).resolve().parents[1] / "sanctions" / "data"
+
+
+@pytest.fixture
+def atop_imported(seeded):
+    from treaties.importers.atop import atop_import, atop_parse
+
+    alliances, files = atop_parse(
+        DATA / "atop_alliance_level_excerpt.csv", DATA / "atop_member_level_excerpt.csv"
+    )
+    atop_import(alliances=alliances, files=files)
+
+
+@pytest.mark.parametrize(("name", "path"), ATOP_EXAMPLES.items())
+def test_schema_example_of_an_imported_record_is_the_live_response(
+    atop_imported, api_client, name, path
+):
+    test_schema_example_is_the_live_response(None, api_client, name, path)
 
 
 @pytest.mark.parametrize(("name", "path"), EXAMPLES.items())

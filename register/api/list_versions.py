@@ -1,0 +1,262 @@
+"""`sources/{id}/changes/`: what one version of an official list added, changed and delisted
+relative to an earlier version of the same list, as JSON pages or one CSV file."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from rest_framework import pagination, serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.pagination import LimitOffsetPagination
+from core.choices import ReviewStatus
+from register.list_versions import (
+    NotAVersion,
+    earlier_version_problem,
+    list_of,
+    list_version_changes,
+    previous_version,
+)
+from sources.models import Source
+
+CHANGES = ("added", "changed", "delisted")
+CSV_COLUMNS = ("change", "designation", "name", "reference_number", "field", "old", "new")
+# A spreadsheet runs a cell starting with these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A value as a CSV cell: lists joined with "; ", unknown empty, and a leading formula
+    character neutralised with a single quote."""
+    if value is None:
+        text = ""
+    elif isinstance(value, list | tuple):
+        text = "; ".join(str(item) for item in value)
+    else:
+        text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+class ListFieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The designation's field, e.g. `name`, `aliases`.")
+    old = serializers.JSONField(
+        help_text="What the earlier version said (a string, a list, or null when it said nothing)."
+    )
+    new = serializers.JSONField(help_text="What this version says.")
+
+
+class ListChangedDesignationSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The designation's id.")
+    name = serializers.CharField(help_text="Its primary name now.")
+    kind = serializers.CharField(help_text="individual, entity, vessel or aircraft.")
+    reference_number = serializers.CharField(help_text="Its reference number on the list.")
+
+
+class ListChangeSerializer(serializers.Serializer):
+    change = serializers.ChoiceField(
+        choices=CHANGES,
+        help_text="`added` (in this version, not in the earlier one), `changed` (in both, with "
+        "different values) or `delisted` (in the earlier version, not in this one).",
+    )
+    designation = ListChangedDesignationSerializer(help_text="The designation concerned.")
+    fields = ListFieldChangeSerializer(
+        many=True, help_text="For `changed`: each field that differs, old and new. Empty otherwise."
+    )
+
+
+class ListChangesQuerySerializer(serializers.Serializer):
+    since_source = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="An earlier version of the same list (a source id). Default: the version "
+        "imported just before this one.",
+    )
+
+
+class CSVRenderer(BaseRenderer):
+    """The list changes as CSV: one row per changed field (one row for an added or delisted
+    designation), with a header; cells that a spreadsheet would run are neutralised."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        for item in data:
+            designation = item["designation"]
+            head = [item["change"], designation["id"], designation["name"]]
+            head.append(designation["reference_number"])
+            for change in item["fields"] or [None]:
+                tail = [change["field"], change["old"], change["new"]] if change else ["", "", ""]
+                writer.writerow([csv_cell(value) for value in [*head, *tail]])
+        return out.getvalue().encode(self.charset)
+
+
+class ListChangesPagination(LimitOffsetPagination):
+    """`limit` and `offset` over the computed list of changes (no keyset cursor: the list is
+    not a table)."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if self.cursor_query_param in request.query_params:
+            raise ValidationError(
+                {"cursor": ["These changes are paged with limit and offset, not a cursor."]}
+            )
+        return pagination.LimitOffsetPagination.paginate_queryset(self, queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            parameter
+            for parameter in super().get_schema_operation_parameters(view)
+            if parameter["name"] != self.cursor_query_param
+        ]
+
+
+EXAMPLE = {
+    "count": 2,
+    "next": None,
+    "previous": None,
+    "results": [
+        {
+            "change": "changed",
+            "designation": {
+                "id": "un-kpi-001",
+                "name": "PAK TO-CHUN",
+                "kind": "individual",
+                "reference_number": "KPi.001",
+            },
+            "fields": [
+                {
+                    "field": "remarks",
+                    "old": "",
+                    "new": "INTERPOL-UN Security Council Special Notice",
+                }
+            ],
+        },
+        {
+            "change": "delisted",
+            "designation": {
+                "id": "un-kpe-099",
+                "name": "EXAMPLE TRADING COMPANY",
+                "kind": "entity",
+                "reference_number": "KPe.099",
+            },
+            "fields": [],
+        },
+    ],
+}
+
+
+@extend_validation_errors(["invalid", "max_length"], field_name="since_source", methods=["get"])
+@extend_validation_errors(["invalid"], field_name="id", methods=["get"])
+@extend_validation_errors(["invalid"], field_name="cursor", methods=["get"])
+class ListChangesView(APIView):
+    """What one version of an official list added, changed and delisted."""
+
+    permission_classes = [AllowAny]  # read-only: it defines GET alone
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    pagination_class = ListChangesPagination
+
+    @extend_schema(
+        tags=["sources"],
+        summary="Changes between two versions of an official list",
+        description="For a source that is an imported version of an official list (kind "
+        "`official_list`, e.g. `un-consolidated-list-2025-04-19`): the designations it added, "
+        "changed (each field that differs, old and new) and delisted relative to an earlier "
+        "version of the same list (`since_source`; by default the version imported just before "
+        "it; with none, everything it holds is `added`). Built from what each import stored "
+        "(the designations each file is cited for, and the records as each import left them), "
+        "so any two imported versions compare; a curator's edit is never shown as a change of "
+        "the list. Ordered by designation id, paged with `limit` and `offset`. `format=csv` (or "
+        "`Accept: text/csv`) returns every change as one CSV file instead: one row per changed "
+        "field, cells a spreadsheet would run (starting with `=`, `+`, `-` or `@`) prefixed "
+        "with a single quote. Only published designations are shown.",
+        parameters=[
+            OpenApiParameter(
+                "id",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="The later version: the id of an official-list source.",
+            ),
+            ListChangesQuerySerializer,
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=["json", "csv"],
+                description="`csv` for one CSV file of every change (no paging).",
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(
+                ListChangeSerializer(many=True),
+                description="The changes (JSON pages, or CSV).",
+                examples=[
+                    OpenApiExample(
+                        "A remark added, an entity delisted", value=EXAMPLE, response_only=True
+                    )
+                ],
+            )
+        },
+    )
+    def get(self, request, id: str):
+        source = Source.objects.filter(pk=id, review_status=ReviewStatus.PUBLISHED).first()
+        if source is None:
+            raise NotFound(f"No source with id {id!r}.")
+        try:
+            list_of(source)
+        except NotAVersion as exc:
+            raise ValidationError({"id": [f"{exc}."]}, code="invalid") from None
+        query = ListChangesQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        since_id = query.validated_data.get("since_source")
+        if since_id is None:
+            since = previous_version(source)
+        else:
+            since = Source.objects.filter(pk=since_id, review_status=ReviewStatus.PUBLISHED).first()
+            problem = (
+                f"no source with id {since_id!r}"
+                if since is None
+                else earlier_version_problem(source=source, since=since)
+            )
+            if problem:
+                raise ValidationError(
+                    {"since_source": [f"Give an earlier version of the same list: {problem}."]},
+                    code="invalid",
+                )
+        rows = [
+            ListChangeSerializer(
+                {
+                    "change": change.change,
+                    "designation": change.designation,
+                    "fields": change.fields,
+                }
+            ).data
+            for change in list_version_changes(source=source, since=since)
+        ]
+        if isinstance(request.accepted_renderer, CSVRenderer):
+            name = f"{source.pk}-changes" + (f"-since-{since.pk}" if since else "")
+            return Response(
+                rows, headers={"Content-Disposition": f'attachment; filename="{name}.csv"'}
+            )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(page)
+
+    def handle_exception(self, exc):
+        # An error is always JSON in the register's error shape, even when CSV was asked for.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
