@@ -85,3 +85,39 @@ def test_full_ofac_sdn_2022_then_2024():
     call_command("import_ofac_sdn", DATA / "ofac" / "ofac_sdn_2022-02-17.csv")
     call_command("import_ofac_sdn", DATA / "ofac" / "ofac_sdn_2024-05-03.csv")
     assert Designation.objects.filter(pk="ofac-9345", regimes__key="US-OFAC-DPRK2").exists()
+
+
+def test_full_un_list_versions_2020_to_2025(api_client):
+    import csv
+    import io
+
+    from sanctions.importers.un import un_list_parse
+    from sanctions.importers.writer import official_list_import
+
+    records_load()
+    official_list_import(parsed=un_list_parse(DATA / "un" / "un_consolidated_2020-11-30.xml"))
+    report = official_list_import(
+        parsed=un_list_parse(DATA / "un" / "un_consolidated_2025-04-19.xml")
+    )
+    url = "/api/v1/sources/un-consolidated-list-2025-04-19/changes/"
+    items, params = [], {"since_source": "un-consolidated-list-2020-11-30", "limit": 200}
+    while url:
+        page = api_client.get(url, params).json()
+        items += page["results"]
+        url, params = page["next"], None
+    found = {change: 0 for change in ("added", "changed", "delisted")}
+    for item in items:
+        found[item["change"]] += 1
+        assert all(field["old"] != field["new"] for field in item["fields"])
+    assert found == {
+        "added": report.total("added"),
+        "changed": report.total("updated"),
+        "delisted": report.total("delisted"),
+    }
+    assert found["delisted"] == Designation.objects.filter(delisted_on="2025-04-19").count() > 0
+    response = api_client.get(
+        "/api/v1/sources/un-consolidated-list-2025-04-19/changes/", {"format": "csv"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert len(rows) - 1 == sum(max(1, len(item["fields"])) for item in items)
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
