@@ -166,3 +166,16 @@ def test_draft_designations_and_sources_are_not_shown(api_client, two_versions):
     Source.objects.filter(pk=SINCE).update(review_status=ReviewStatus.DRAFT)
     assert api_client.get(URL, {"since_source": SINCE}).status_code == 400
     assert api_client.get(f"/api/v1/sources/{SINCE}/changes/").status_code == 404
+
+
+def test_the_query_count_does_not_grow_with_the_page_or_the_list(api_client, two_versions):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(**params) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api_client.get(URL, {"since_source": SINCE, **params}).status_code == 200
+        return len(captured)
+
+    small = queries(limit=1)
+    assert queries(limit=200) == small == queries(format="csv") and small <= 20
