@@ -191,3 +191,16 @@ def test_a_file_that_is_not_atop_is_refused_naming_it(tmp_path):
     ):
         call_command("import_atop", bad, MEMBERS)
     assert Treaty.objects.count() == before
+
+
+def test_a_curators_edit_of_an_imported_alliance_survives_a_re_import():
+    run_import()
+    treaty = Treaty.objects.get(pk="atop-1305")
+    treaty.set_partial("ended_on", "1884")
+    with change_reason("a curator"):
+        treaty_write(treaty=treaty)
+    report = run_import()
+    treaty.refresh_from_db()
+    assert treaty.get_partial("ended_on").isoformat() == "1884"
+    assert treaty.citations.filter(field="ended_on", stance="disputes").exists()
+    assert any(c.startswith("atop-1305: ended_on is 1884") for c in report.conflicts)

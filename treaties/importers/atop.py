@@ -373,7 +373,7 @@ def _enrich(treaty: Treaty, alliance: Alliance, importer: _Importer) -> bool:
             .exclude(source=importer.citations["alliance-level"].source)
             .exists()
         )
-        problem = _disagreement(treaty, field_name, current, value, atop_only=atop_only)
+        problem = _disagreement(treaty, field_name, current, value, ours=ours and atop_only)
         if problem:
             importer.report.conflicts.append(
                 f"{treaty.pk}: {field_name} is {current or 'unknown'}, ATOP alliance "
@@ -403,11 +403,12 @@ def _disagreement(
     current: PartialDate | None,
     value: PartialDate,
     *,
-    atop_only: bool,
+    ours: bool,
 ) -> str | None:
-    """Why ATOP's ``value`` for ``field_name`` cannot be taken (None when it can): a value
-    another source supports is only narrowed (a year to its day), never contradicted."""
-    if current is not None and not atop_only:
+    """Why ATOP's ``value`` for ``field_name`` cannot be taken (None when it can). A value
+    ATOP set (``ours``: only ATOP cites it and ATOP wrote the treaty last) follows ATOP; any
+    other is only narrowed (a year to its day) and never contradicted."""
+    if current is not None and not ours:
         narrows = current.start <= value.start and value.end <= current.end
         if not narrows:
             return f"the register states {current}"
