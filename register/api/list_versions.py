@@ -16,6 +16,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.examples import example
 from core.api.pagination import LimitOffsetPagination
 from core.choices import ReviewStatus
 from register.list_versions import (
@@ -122,44 +123,35 @@ class ListChangesPagination(LimitOffsetPagination):
         ]
 
 
-EXAMPLE = {
-    "count": 2,
-    "next": None,
-    "previous": None,
-    "results": [
-        {
-            "change": "changed",
-            "designation": {
-                "id": "un-kpi-001",
-                "name": "PAK TO-CHUN",
-                "kind": "individual",
-                "reference_number": "KPi.001",
-            },
-            "fields": [
-                {
-                    "field": "remarks",
-                    "old": "",
-                    "new": "INTERPOL-UN Security Council Special Notice",
-                }
-            ],
-        },
-        {
-            "change": "delisted",
-            "designation": {
-                "id": "un-kpe-099",
-                "name": "EXAMPLE TRADING COMPANY",
-                "kind": "entity",
-                "reference_number": "KPe.099",
-            },
-            "fields": [],
-        },
-    ],
-}
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        "limit",
+        OpenApiTypes.INT,
+        OpenApiParameter.QUERY,
+        description=f"Number of results per page (1-{LimitOffsetPagination.max_limit}, default "
+        f"{LimitOffsetPagination.default_limit}).",
+    ),
+    OpenApiParameter(
+        "offset",
+        OpenApiTypes.INT,
+        OpenApiParameter.QUERY,
+        description=f"Index of the first result to return (0-based, at most "
+        f"{LimitOffsetPagination.max_offset}).",
+    ),
+]
+CSV_EXAMPLE = (
+    "change,designation,name,reference_number,field,old,new\r\n"
+    "added,un-hti-001,JIMMY CHERIZIER,HTi.001,,,\r\n"
+    "delisted,un-iqe-003,RAFIDAIN BANK,IQe.003,,,\r\n"
+)
 
 
 @extend_validation_errors(["invalid", "max_length"], field_name="since_source", methods=["get"])
 @extend_validation_errors(["invalid"], field_name="id", methods=["get"])
 @extend_validation_errors(["invalid"], field_name="cursor", methods=["get"])
+@extend_validation_errors(["invalid"], field_name="limit", methods=["get"])
+@extend_validation_errors(["invalid"], field_name="format", methods=["get"])
+@extend_validation_errors(["invalid"], field_name="offset", methods=["get"])
 class ListChangesView(APIView):
     """What one version of an official list added, changed and delisted."""
 
@@ -189,6 +181,7 @@ class ListChangesView(APIView):
                 description="The later version: the id of an official-list source.",
             ),
             ListChangesQuerySerializer,
+            *PAGE_PARAMETERS,
             OpenApiParameter(
                 "format",
                 OpenApiTypes.STR,
@@ -198,15 +191,22 @@ class ListChangesView(APIView):
             ),
         ],
         responses={
-            200: OpenApiResponse(
+            (200, "application/json"): OpenApiResponse(
                 ListChangeSerializer(many=True),
-                description="The changes (JSON pages, or CSV).",
+                description="A page of changes.",
                 examples=[
                     OpenApiExample(
-                        "A remark added, an entity delisted", value=EXAMPLE, response_only=True
+                        "UN list 2025-04-19 since 2020-11-30",
+                        value=example("source-changes-un-2025")["results"][2],
+                        response_only=True,
                     )
                 ],
-            )
+            ),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="Every change as CSV (`format=csv` or `Accept: text/csv`).",
+                examples=[OpenApiExample("CSV", value=CSV_EXAMPLE, response_only=True)],
+            ),
         },
     )
     def get(self, request, id: str):
@@ -253,6 +253,12 @@ class ListChangesView(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(page)
+
+    def perform_content_negotiation(self, request, force=False):
+        asked = request.query_params.get("format")
+        if asked is not None and asked not in ("json", "csv") and not force:
+            raise ValidationError({"format": ["Use json or csv."]}, code="invalid")
+        return super().perform_content_negotiation(request, force)
 
     def handle_exception(self, exc):
         # An error is always JSON in the register's error shape, even when CSV was asked for.

@@ -179,3 +179,9 @@ def test_the_query_count_does_not_grow_with_the_page_or_the_list(api_client, two
 
     small = queries(limit=1)
     assert queries(limit=200) == small == queries(format="csv") and small <= 20
+
+
+def test_a_format_other_than_json_or_csv_is_a_400_naming_it(api_client, two_versions):
+    response = api_client.get(URL, {"format": "xml"})
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "format"
+    assert api_client.get(URL, {"format": "json"}).json()["count"] > 0
