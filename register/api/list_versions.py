@@ -260,9 +260,9 @@ class ListChangesView(APIView):
             raise ValidationError({"format": ["Use json or csv."]}, code="invalid")
         return super().perform_content_negotiation(request, force)
 
-    def handle_exception(self, exc):
-        # An error is always JSON in the register's error shape, even when CSV was asked for.
-        response = super().handle_exception(exc)
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Only the changes are CSV: an error, or the OPTIONS description, is JSON.
+        if not isinstance(getattr(response, "data", None), list):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

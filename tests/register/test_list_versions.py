@@ -185,3 +185,8 @@ def test_a_format_other_than_json_or_csv_is_a_400_naming_it(api_client, two_vers
     response = api_client.get(URL, {"format": "xml"})
     assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "format"
     assert api_client.get(URL, {"format": "json"}).json()["count"] > 0
+
+
+def test_options_with_format_csv_describes_the_endpoint_in_json(api_client, two_versions):
+    response = api_client.options(URL, {"format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
