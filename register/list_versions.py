@@ -79,7 +79,7 @@ def list_versions(source: Source) -> list[Source]:
         id__startswith=f"{name}-",
         review_status=ReviewStatus.PUBLISHED,
     ).defer("text")
-    versions = [s for s in candidates if _DATED_ID.match(s.pk)["list"] == name]
+    versions = [s for s in candidates if (m := _DATED_ID.match(s.pk)) and m["list"] == name]
     return sorted(versions, key=lambda s: (s.published_on or dt.date.min, s.created_at))
 
 
