@@ -322,6 +322,16 @@ def _participation_item(item: dict[str, Any], where: FixtureRecord):
     return values, citation_specs(item, here), f"participation {item['party']!r}"
 
 
+# A provision's yes/no details beside ``automatic``: null (unknown) when a fixture leaves them out.
+PROVISION_FLAGS = (
+    "conditional",
+    "integrated_command",
+    "bases",
+    "secret_articles",
+    "renunciation_terms",
+)
+
+
 def _provision_item(item: dict[str, Any], where: FixtureRecord):
     """A provision from a fixture: its values, its citations and its label."""
     here = where.child(f"provision {item.get('label')!r}")
@@ -331,6 +341,8 @@ def _provision_item(item: dict[str, Any], where: FixtureRecord):
         "summary": item["summary"],
         "automatic": item.get("automatic"),
         "obligations": item.get("obligations", []),
+        **{name: item.get(name) for name in PROVISION_FLAGS},
+        "military_aid": item.get("military_aid", ""),
     }
     return values, citation_specs(item, here), f"provision {item['label']!r}"
 

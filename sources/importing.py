@@ -199,6 +199,14 @@ class CitationWriter:
         if not citation_exists(citation):
             citation_write(citation=citation)
 
+    def dispute(self, record, field: str, quote: str, *, note: str) -> None:
+        """Record that the file states a claim about ``field`` the register does not take
+        (a curated value kept): a ``disputes`` citation with ``note`` saying why (once)."""
+        citation = self._citation(record, field, quote)
+        citation.stance, citation.note = Stance.DISPUTES, note
+        if not citation_exists(citation):
+            citation_write(citation=citation)
+
     def add(self, record, field: str, quote: str) -> None:
         """Queue a citation for a record that has none from this source yet (see save)."""
         self.pending.append(self._citation(record, field, quote))

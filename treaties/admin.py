@@ -87,7 +87,18 @@ class ProvisionInline(admin.StackedInline):
     form = ProvisionForm
     extra = 0
     show_change_link = True
-    fields = ["label", "summary", "obligations", "automatic"]
+    fields = [
+        "label",
+        "summary",
+        "obligations",
+        "automatic",
+        "conditional",
+        "military_aid",
+        "integrated_command",
+        "bases",
+        "secret_articles",
+        "renunciation_terms",
+    ]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 

@@ -52,3 +52,16 @@ class Obligation(models.TextChoices):
         "military_technical_cooperation",
         "Military-technical cooperation",
     )
+
+
+class MilitaryAid(models.TextChoices):
+    """What military aid an alliance provides for (ATOP's ``milaid`` codes 0 to 4)."""
+
+    NONE = "none", "No provision for military aid"
+    GENERAL = "general", "A general provision for military aid"
+    GRANTS_OR_LOANS = "grants_or_loans", "Grants or loans"
+    TRAINING_OR_TECHNOLOGY = "training_or_technology", "Military training or technology"
+    GRANTS_AND_TRAINING = (
+        "grants_and_training",
+        "Grants or loans, and military training or technology",
+    )

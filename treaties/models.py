@@ -13,7 +13,14 @@ from core.countries import country_by_code
 from core.models import PartialDatesModel, ReviewedModel, TimeStampedModel
 from core.partial_dates import not_before, partial_date_constraint, precision_field
 from sources.models import Citation
-from treaties.choices import ConsentType, EndCause, Obligation, PartyKind, TreatyKind
+from treaties.choices import (
+    ConsentType,
+    EndCause,
+    MilitaryAid,
+    Obligation,
+    PartyKind,
+    TreatyKind,
+)
 
 _alpha2 = RegexValidator(r"^[A-Z]{2}$", "Use an upper-case ISO 3166 alpha-2 code, e.g. 'KP'.")
 _alpha3 = RegexValidator(r"^[A-Z]{3}$", "Use an upper-case ISO 3166 alpha-3 code, e.g. 'PRK'.")
@@ -300,13 +307,49 @@ class Provision(TimeStampedModel):
         blank=True,
         help_text="True where the text says the obligation applies automatically; null when the sources do not say.",
     )
+    # The further obligation detail ATOP codes for an alliance; null (blank) when not stated.
+    conditional = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="True where the obligations apply only in stated conditions (ATOP conditio); null when the sources do not say.",
+    )
+    military_aid = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=MilitaryAid.choices,
+        help_text="What military aid the provision provides for (ATOP milaid); blank when the sources do not say.",
+    )
+    integrated_command = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="True where it sets up an integrated military command (ATOP intcom); null when the sources do not say.",
+    )
+    bases = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="True where it provides for bases or troops of one member on another's territory (ATOP base above 0); null when the sources do not say.",
+    )
+    secret_articles = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="True where the treaty has secret articles or is secret (ATOP secrart above 0); null when the sources do not say.",
+    )
+    renunciation_terms = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="True where the treaty states terms on which a member may renounce it (ATOP renounce above 0); null when the sources do not say.",
+    )
     citations = GenericRelation(Citation, related_query_name="provision")
     history = HistoricalRecords(m2m_fields=[obligations])
 
     class Meta:
         ordering = ["treaty_id", "label", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["treaty", "label"], name="provision_unique_label")
+            models.UniqueConstraint(fields=["treaty", "label"], name="provision_unique_label"),
+            models.CheckConstraint(
+                condition=Q(military_aid="") | Q(military_aid__in=MilitaryAid.values),
+                name="provision_military_aid_valid",
+            ),
         ]
 
     def __str__(self) -> str:

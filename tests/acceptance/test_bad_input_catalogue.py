@@ -24,6 +24,28 @@ QUOTE = "RUSSIAN PRESIDENT VLADIMIR Putin has signed a mutual defence agreement 
 # (name, client, method, path, body or None, extra request options, status, code, attr)
 API_CASES = [
     (
+        "list changes of a source that is not a list version",
+        "anon",
+        "get",
+        "/api/v1/sources/thejournal-putin-kim-defence-pact-2024/changes/",
+        None,
+        {},
+        400,
+        "invalid",
+        "id",
+    ),
+    (
+        "list changes of an article, with since_source: the article is refused first",
+        "anon",
+        "get",
+        "/api/v1/sources/thejournal-putin-kim-defence-pact-2024/changes/?since_source=x",
+        None,
+        {},
+        400,
+        "invalid",
+        "id",
+    ),
+    (
         "ordering with two dashes",
         "anon",
         "get",
@@ -528,6 +550,15 @@ def _atop_missing_columns(tmp_path: Path) -> tuple[Path, Path]:
     return alliances, DATA / "atop_member_level_excerpt.csv"
 
 
+def _atop_bad_code(tmp_path: Path) -> tuple[Path, Path]:
+    lines = (DATA / "atop_alliance_level_excerpt.csv").read_text().splitlines()
+    header, row = lines[0].split(","), lines[1].split(",")
+    row[header.index("intcom")] = "2"
+    alliances = tmp_path / "alliances.csv"
+    alliances.write_text("\n".join([lines[0], ",".join(row)]) + "\n")
+    return alliances, DATA / "atop_member_level_excerpt.csv"
+
+
 # (name, command, arguments built from tmp_path, words the error must contain)
 IMPORT_CASES = [
     (
@@ -563,6 +594,12 @@ IMPORT_CASES = [
     ),
     ("ATOP: a member of an unknown alliance", "import_atop", _atop_unknown_alliance, "99999"),
     ("ATOP: missing columns", "import_atop", _atop_missing_columns, "missing columns"),
+    (
+        "ATOP: an obligation code out of range",
+        "import_atop",
+        _atop_bad_code,
+        "line 2, alliance 1305: field intcom: '2' is not an ATOP code",
+    ),
 ]
 
 

@@ -454,3 +454,34 @@ def test_a_public_view_refuses_a_join_that_could_show_a_draft():
     with pytest.raises(ImproperlyConfigured):
         public_view(Treaty.objects.prefetch_related("participations__party"))
     public_view(Citation.objects.select_related("source"))  # only public sources' citations are
+
+
+def test_list_version_changes_leave_out_draft_designations_and_draft_versions(api_client):
+    from pathlib import Path
+
+    from sanctions.importers.un import un_list_parse
+    from sanctions.importers.writer import official_list_import
+
+    data = Path(__file__).resolve().parents[1] / "sanctions" / "data"
+    for name in (
+        "un_consolidated_2020-11-30_excerpt.xml",
+        "un_consolidated_2025-04-19_excerpt.xml",
+    ):
+        official_list_import(parsed=un_list_parse(data / name))
+    url = "/api/v1/sources/un-consolidated-list-2025-04-19/changes/"
+    shown = [item["designation"]["id"] for item in read_all(api_client, url)]
+    assert len(shown) > 2
+    Designation.objects.filter(pk__in=shown[:2]).update(
+        name="SECRETDRAFT Designation", review_status="draft"
+    )
+    assert [item["designation"]["id"] for item in read_all(api_client, url)] == shown[2:]
+    assert SECRET not in api_client.get(url, {"format": "csv"}).content.decode().lower()
+    Source.objects.filter(pk="un-consolidated-list-2020-11-30").update(review_status="draft")
+    earlier = api_client.get(url, {"since_source": "un-consolidated-list-2020-11-30"})
+    unknown = api_client.get(url, {"since_source": "no-such-record"})
+    assert earlier.status_code == unknown.status_code == 400
+    assert body(earlier).replace("un-consolidated-list-2020-11-30", "no-such-record") == body(
+        unknown
+    )
+    # With the earlier version a draft, the default comparison skips it: all is added.
+    assert {item["change"] for item in read_all(api_client, url)} == {"added"}

@@ -48,20 +48,18 @@ def test_full_un_lists_2020_then_2025(api_client):
     assert Designation.objects.count() == before
 
 
-def test_full_atop_enriches_the_1961_and_2000_treaties_without_duplicates():
+def test_full_atop_gives_alliances_their_entry_into_force_and_end(client):
+    from core.models import Change
     from treaties.models import Treaty
 
     records_load()
-    call_command(
-        "import_atop",
-        DATA / "atop" / "atop_alliance_level.csv",
-        DATA / "atop" / "atop_member_level.csv",
-    )
+    files = (DATA / "atop" / "atop_alliance_level.csv", DATA / "atop" / "atop_member_level.csv")
+    call_command("import_atop", *files)
     treaty = Treaty.objects.get(pk="ussr-dprk-1961")
-    assert (
-        treaty.get_partial("signed_on").isoformat(),
-        treaty.get_partial("ended_on").isoformat(),
-    ) == ("1961-07-06", "1996-09-10")
+    assert [
+        treaty.get_partial(name).isoformat()
+        for name in ("signed_on", "entered_into_force_on", "ended_on")
+    ] == ["1961", "1961-07-06", "1996-09-10"]
     korean = Treaty.objects.filter(kind="bilateral", participations__party__iso_alpha2="KP").filter(
         participations__party__iso_alpha2__in=["SU", "RU"]
     )
@@ -70,6 +68,16 @@ def test_full_atop_enriches_the_1961_and_2000_treaties_without_duplicates():
         "russia-dprk-2024",
         "ussr-dprk-1961",
     ]
+    added = Treaty.objects.filter(pk__startswith="atop-")
+    assert added.filter(signed_on__isnull=False).count() == 0
+    assert added.filter(entered_into_force_on__isnull=False).count() == added.count()
+    found = client.get("/api/v1/treaties/?party=KP&in_force_on=1990-01-01&limit=50").json()
+    assert {"ussr-dprk-1961", "atop-3445"} <= {t["id"] for t in found["results"]}
+    timeline = client.get("/api/v1/parties/RU/relations/KP/?on=1990-01-01").json()
+    assert "ussr-dprk-1961" in str(timeline) and "russia-dprk-2000" not in str(timeline)
+    changes = Change.objects.count()
+    call_command("import_atop", *files)
+    assert Change.objects.count() == changes
 
 
 def test_full_ofac_sdn_2022_then_2024():
@@ -77,3 +85,39 @@ def test_full_ofac_sdn_2022_then_2024():
     call_command("import_ofac_sdn", DATA / "ofac" / "ofac_sdn_2022-02-17.csv")
     call_command("import_ofac_sdn", DATA / "ofac" / "ofac_sdn_2024-05-03.csv")
     assert Designation.objects.filter(pk="ofac-9345", regimes__key="US-OFAC-DPRK2").exists()
+
+
+def test_full_un_list_versions_2020_to_2025(api_client):
+    import csv
+    import io
+
+    from sanctions.importers.un import un_list_parse
+    from sanctions.importers.writer import official_list_import
+
+    records_load()
+    official_list_import(parsed=un_list_parse(DATA / "un" / "un_consolidated_2020-11-30.xml"))
+    report = official_list_import(
+        parsed=un_list_parse(DATA / "un" / "un_consolidated_2025-04-19.xml")
+    )
+    url = "/api/v1/sources/un-consolidated-list-2025-04-19/changes/"
+    items, params = [], {"since_source": "un-consolidated-list-2020-11-30", "limit": 200}
+    while url:
+        page = api_client.get(url, params).json()
+        items += page["results"]
+        url, params = page["next"], None
+    found = {change: 0 for change in ("added", "changed", "delisted")}
+    for item in items:
+        found[item["change"]] += 1
+        assert all(field["old"] != field["new"] for field in item["fields"])
+    assert found == {
+        "added": report.total("added"),
+        "changed": report.total("updated"),
+        "delisted": report.total("delisted"),
+    }
+    assert found["delisted"] == Designation.objects.filter(delisted_on="2025-04-19").count() > 0
+    response = api_client.get(
+        "/api/v1/sources/un-consolidated-list-2025-04-19/changes/", {"format": "csv"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert len(rows) - 1 == sum(max(1, len(item["fields"])) for item in items)
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

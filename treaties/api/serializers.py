@@ -130,7 +130,19 @@ class ProvisionSerializer(RecordReadSerializer):
 
     class Meta:
         model = Provision
-        fields = ["label", "summary", "obligations", "automatic", "citations"]
+        fields = [
+            "label",
+            "summary",
+            "obligations",
+            "automatic",
+            "conditional",
+            "military_aid",
+            "integrated_command",
+            "bases",
+            "secret_articles",
+            "renunciation_terms",
+            "citations",
+        ]
 
 
 class TreatySerializer(RecordReadSerializer):

@@ -64,13 +64,21 @@ class PartyViewSet(RegisterViewSet):
         parameters=[INCLUDE_DRAFTS],
         summary="Get a treaty",
         description="One treaty by id (e.g. `russia-dprk-2024`): dates, derived status, parties and their acts, "
-        "provisions and obligations, and the quoted evidence for each fact.",
+        "provisions and obligations, and the quoted evidence for each fact. An alliance imported from ATOP "
+        "(`atop-<id>`) has ATOP's entry into force and end, and an `ATOP obligations` provision with ATOP's "
+        "further detail (`conditional`, `military_aid`, `integrated_command`, `bases`, `secret_articles`, "
+        "`renunciation_terms`).",
         examples=[
             OpenApiExample(
                 "The 2024 Russia-North Korea treaty",
                 value=example("treaty-russia-dprk-2024"),
                 response_only=True,
-            )
+            ),
+            OpenApiExample(
+                "An ATOP alliance (Russia and Tajikistan, 1993)",
+                value=example("treaty-atop-4470"),
+                response_only=True,
+            ),
         ],
     ),
     export=export_schema(

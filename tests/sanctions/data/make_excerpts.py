@@ -66,7 +66,9 @@ def sdn_excerpt(data: bytes, entries: list[str]) -> bytes:
     return b"\r\n".join(kept) + b"\r\n\x1a"
 
 
-ATOP_WANTED = {"3440", "3445", "4940"}  # USSR-DPRK 1961, China-DPRK 1961, Russia-DPRK 2000
+# USSR-DPRK 1961, China-DPRK 1961, Russia-DPRK 2000; Peru-Bolivia 1873 (secret, renounceable);
+# Russia-Tajikistan 1993 (military aid, integrated command, bases)
+ATOP_WANTED = {"3440", "3445", "4940", "1305", "4470"}
 
 
 def atop_excerpt(text: str) -> str:
