@@ -85,6 +85,12 @@ def csv_cell(value: Any) -> str:
             text = LIST_SEPARATOR.join(csv_cell(item) for item in value)
     else:
         text = str(value)
+    return spreadsheet_safe(text)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading
+    single quote (OWASP, CSV injection)."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

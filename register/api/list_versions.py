@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.examples import example
+from core.api.exports import spreadsheet_safe
 from core.api.pagination import LimitOffsetPagination
 from core.choices import ReviewStatus
 from register.list_versions import (
@@ -30,8 +31,6 @@ from sources.models import Source
 
 CHANGES = ("added", "changed", "delisted")
 CSV_COLUMNS = ("change", "designation", "name", "reference_number", "field", "old", "new")
-# A spreadsheet runs a cell starting with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value) -> str:
@@ -43,7 +42,7 @@ def csv_cell(value) -> str:
         text = "; ".join(str(item) for item in value)
     else:
         text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return spreadsheet_safe(text)
 
 
 class ListFieldChangeSerializer(serializers.Serializer):
