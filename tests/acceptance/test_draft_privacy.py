@@ -471,12 +471,14 @@ def test_list_version_changes_leave_out_draft_designations_and_draft_versions(ap
     url = "/api/v1/sources/un-consolidated-list-2025-04-19/changes/"
     shown = [item["designation"]["id"] for item in read_all(api_client, url)]
     assert len(shown) > 2
-    Designation.objects.filter(pk__in=shown[:2]).update(
-        name="SECRETDRAFT Designation", review_status="draft"
-    )
+    for designation in Designation.objects.filter(pk__in=shown[:2]):  # as a curator would
+        designation.name, designation.review_status = "SECRETDRAFT Designation", "draft"
+        designation.save()
     assert [item["designation"]["id"] for item in read_all(api_client, url)] == shown[2:]
     assert SECRET not in api_client.get(url, {"format": "csv"}).content.decode().lower()
-    Source.objects.filter(pk="un-consolidated-list-2020-11-30").update(review_status="draft")
+    earlier_version = Source.objects.get(pk="un-consolidated-list-2020-11-30")
+    earlier_version.review_status = "draft"
+    earlier_version.save()
     earlier = api_client.get(url, {"since_source": "un-consolidated-list-2020-11-30"})
     unknown = api_client.get(url, {"since_source": "no-such-record"})
     assert earlier.status_code == unknown.status_code == 400
