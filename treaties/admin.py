@@ -10,6 +10,7 @@ from core.admin import (
     VersionedForm,
     partial,
 )
+from core.models import curated_fields
 from sources.admin import CitationInline
 from treaties.models import ObligationType, Participation, Party, Provision, Treaty
 from treaties.services import (
@@ -87,18 +88,7 @@ class ProvisionInline(admin.StackedInline):
     form = ProvisionForm
     extra = 0
     show_change_link = True
-    fields = [
-        "label",
-        "summary",
-        "obligations",
-        "automatic",
-        "conditional",
-        "military_aid",
-        "integrated_command",
-        "bases",
-        "secret_articles",
-        "renunciation_terms",
-    ]
+    fields = curated_fields(Provision)
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import RecordReadSerializer
+from core.models import curated_fields
 from sources.api.serializers import CitationSerializer
 from treaties.choices import ConsentType, TreatyStatus
 from treaties.models import Participation, Party, Provision, Treaty
@@ -130,19 +131,7 @@ class ProvisionSerializer(RecordReadSerializer):
 
     class Meta:
         model = Provision
-        fields = [
-            "label",
-            "summary",
-            "obligations",
-            "automatic",
-            "conditional",
-            "military_aid",
-            "integrated_command",
-            "bases",
-            "secret_articles",
-            "renunciation_terms",
-            "citations",
-        ]
+        fields = [*curated_fields(Provision), "citations"]
 
 
 class TreatySerializer(RecordReadSerializer):
