@@ -70,9 +70,7 @@ def companions_read(
             continue
         file = read_file(path, encoding="cp1252")
         text = file.text.rstrip("\x1a\r\n")
-        found.files.append(
-            CompanionFile(key, path.name, file.sha256, file.text, f"{TITLES[key]} ({path.name})")
-        )
+        found.files.append(CompanionFile(key, path.name, file.sha256, file.text, TITLES[key]))
         for row in csv_rows(file, columns=columns, what=what, text=text, raw=True):
             ent_num = _entry(file, row.line, row.values[0], entries, sdn.name)
             reader = {"alt": _alias, "add": _address, "comments": _comment}[key]

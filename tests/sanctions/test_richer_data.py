@@ -226,3 +226,22 @@ def test_reimporting_the_set_changes_nothing(seeded):
     official_list_import(parsed=parsed)
     report = official_list_import(parsed=ofac_sdn_parse(SET_2019 / "sdn.csv"))
     assert report.total("unchanged") == len(parsed.records)
+
+
+def test_the_designation_schema_example_is_a_live_response(seeded, api_client):
+    """docs/examples/designation-ofac-vessel.json, the OpenAPI example of a designation, is
+    what the API answers for that vessel of the committed 2019 excerpt."""
+    import json
+    import os
+
+    from core.api.examples import EXAMPLES_DIR
+
+    call_command("import_ofac_sdn", SET_2019 / "sdn.csv")
+    live = api_client.get("/api/v1/designations/ofac-15036/").json()
+    target = EXAMPLES_DIR / "designation-ofac-vessel.json"
+    if os.environ.get("UPDATE_EXAMPLES") == "1" and (
+        not target.exists() or json.loads(target.read_text(encoding="utf-8")) != live
+    ):
+        target.write_text(json.dumps(live, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        pytest.fail(f"{target.name} was rewritten: review and commit it, then run again")
+    assert json.loads(target.read_text(encoding="utf-8")) == live
