@@ -226,6 +226,16 @@ class Designation(ReviewedModel, PartialDatesModel, TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def street_addresses(self) -> list[DesignationAddress]:
+        """Its addresses that are not places of birth (from the prefetched addresses)."""
+        return [a for a in self.addresses.all() if a.kind == AddressKind.ADDRESS]
+
+    @property
+    def places_of_birth(self) -> list[DesignationAddress]:
+        """Its places of birth (from the prefetched addresses)."""
+        return [a for a in self.addresses.all() if a.kind == AddressKind.PLACE_OF_BIRTH]
+
     def clean(self) -> None:
         super().clean()
         if not isinstance(self.dates_of_birth, list):

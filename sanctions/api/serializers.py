@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import RecordReadSerializer
-from sanctions.choices import AddressKind, DesignationStatus, RegimeStatus
+from sanctions.choices import DesignationStatus, RegimeStatus
 from sanctions.models import (
     Designation,
     DesignationAddress,
@@ -118,11 +118,14 @@ class DesignationSerializer(RecordReadSerializer):
         help_text="The aliases with the list's grading or type (e.g. 'a.k.a.', 'f.k.a.', "
         "'original script') and their script (ISO 15924).",
     )
-    addresses = serializers.SerializerMethodField(
-        help_text="Addresses the list gives (where it is or was found)."
+    addresses = AddressSerializer(
+        source="street_addresses",
+        many=True,
+        read_only=True,
+        help_text="Addresses the list gives (where it is or was found).",
     )
-    places_of_birth = serializers.SerializerMethodField(
-        help_text="Places of birth the list gives (individuals)."
+    places_of_birth = AddressSerializer(
+        many=True, read_only=True, help_text="Places of birth the list gives (individuals)."
     )
     vessel_flag = PartyBriefSerializer(read_only=True, allow_null=True)
 
@@ -160,15 +163,3 @@ class DesignationSerializer(RecordReadSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=DesignationStatus.choices))
     def get_status(self, designation: Designation) -> str:
         return designation_status(designation)
-
-    @extend_schema_field(AddressSerializer(many=True))
-    def get_addresses(self, designation: Designation) -> list[dict]:
-        return self._addresses(designation, AddressKind.ADDRESS)
-
-    @extend_schema_field(AddressSerializer(many=True))
-    def get_places_of_birth(self, designation: Designation) -> list[dict]:
-        return self._addresses(designation, AddressKind.PLACE_OF_BIRTH)
-
-    def _addresses(self, designation: Designation, kind: str) -> list[dict]:
-        rows = [a for a in designation.addresses.all() if a.kind == kind]  # prefetched
-        return AddressSerializer(rows, many=True, context=self.context).data

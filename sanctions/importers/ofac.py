@@ -94,7 +94,7 @@ def ofac_sdn_parse(
     regimes: dict[str, RegimeSpec] = {}
     for csv_row in rows:
         row, line = csv_row.values, csv_row.line
-        record = _record(row, display, line, csv_row.raw, extra)
+        record = _record(row, display, line, extra)
         for key in record.regime_keys:
             regimes.setdefault(
                 key,
@@ -156,9 +156,7 @@ def _programs(raw: str) -> list[str]:
     return [p.strip() for p in _value(raw).split("] [") if p.strip()]
 
 
-def _record(
-    row: list[str], display: str, line: int, raw_line: str, extra: Companions
-) -> ListedRecord:
+def _record(row: list[str], display: str, line: int, extra: Companions) -> ListedRecord:
     ent_num, name, kind, programs, remarks = row[0], row[1], row[2], row[3], row[11]
     where = f"line {line}"
     if not ent_num.strip().isdigit():
@@ -181,15 +179,9 @@ def _record(
     nationality = _NATIONALITY.search(remarks_text)
     raw_name = '"' + name.replace('"', '""') + '"'
     places = remarks_places_of_birth(remarks_text)
-    quotes = [
-        ("", "identifiers", item)
-        for item in _first_verbatim(identifiers and _items_of(remarks_text, identifiers), raw_line)
-    ]
-    quotes += [
-        ("", "addresses", item)
-        for item in _first_verbatim([f"POB {p.text}" for p in places], raw_line)
-    ]
-    quotes += extra.quotes.get(ent_num, [])
+    # What the row's remarks give is cited by the row's own citation (its entry number and
+    # name); what a companion file gives is cited to that file.
+    quotes = extra.quotes.get(ent_num, [])
     return ListedRecord(
         id=f"ofac-{ent_num}",
         kind=_KINDS[kind_value],
@@ -210,18 +202,6 @@ def _record(
         quote_field="list_record_id",
         quotes=quotes,
     )
-
-
-def _items_of(remarks: str, identifiers: list[Identifier]) -> list[str]:
-    """The remark items that gave the first identifier."""
-    first = identifiers[0]
-    return [item.strip() for item in remarks.split(";") if first.value in item]
-
-
-def _first_verbatim(candidates, raw_line: str) -> list[str]:
-    """The first candidate quote that is in the row as written (a remark continued in
-    sdn_comments.csv may have been cut inside it), as a one-item list."""
-    return next(([c] for c in candidates or () if c and c in raw_line), [])
 
 
 def _dates_of_birth(remarks: str) -> list[str]:
