@@ -118,6 +118,8 @@ def test_full_ofac_sets_2019_then_2022_then_2024(api_client):
         designation__in=ofac.filter(delisted_on__isnull=True)
     )
     counts = dict(ids.values_list("type").annotate(n=__import__("django").db.models.Count("id")))
+    # "Tax ID No." items; R.F.C., NIT #, RUC #, V.A.T. Number, ... are tax ids too, noted so.
+    counts["tax_id"] = ids.filter(type="tax_id", note="").count()
     # The figures count the words in the remarks; one item may be worded twice.
     for kind, figure in (
         ("passport", 2146),
