@@ -4,7 +4,14 @@ from django.urls import path
 
 from core.admin import ReadOnlyAdmin, RegisterAdmin, VersionedForm, partial
 from core.history import change_reason
-from sanctions.models import Designation, DesignationAlias, MeasureType, SanctionsRegime
+from sanctions.models import (
+    Designation,
+    DesignationAddress,
+    DesignationAlias,
+    DesignationIdentifier,
+    MeasureType,
+    SanctionsRegime,
+)
 from sanctions.screening import screening_view
 from sanctions.services import (
     designation_create,
@@ -46,7 +53,36 @@ class SanctionsRegimeAdmin(RegisterAdmin):
 class AliasInline(admin.TabularInline):
     model = DesignationAlias
     extra = 0
-    fields = ["name", "quality"]
+    fields = ["name", "quality", "script"]
+    readonly_fields = ["script"]  # derived from the name by the designation service
+
+
+class IdentifierInline(admin.TabularInline):
+    """Identifiers as the list import wrote them: read here, written by the import."""
+
+    model = DesignationIdentifier
+    extra = 0
+    can_delete = False
+    fields = ["type", "value", "normalised", "country", "issued", "expires", "note"]
+    readonly_fields = fields
+    issued = partial("issued_on", "issued")
+    expires = partial("expires_on", "expires")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AddressInline(admin.TabularInline):
+    """Addresses and places of birth as the list import wrote them: read here."""
+
+    model = DesignationAddress
+    extra = 0
+    can_delete = False
+    fields = ["kind", "text", "street", "city", "state_province", "postal_code", "country", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class DesignationForm(VersionedForm):
@@ -94,7 +130,7 @@ class DesignationAdmin(RegisterAdmin):
     list_filter = ["kind", "review_status", "regimes"]
     search_fields = ["id", "name", "reference_number", "aliases__name"]
     autocomplete_fields = ["regimes", "nationality", "source"]
-    inlines = [AliasInline, CitationInline]
+    inlines = [AliasInline, IdentifierInline, AddressInline, CitationInline]
     listed = partial("listed_on", "listed")
     delisted = partial("delisted_on", "delisted")
 

@@ -48,6 +48,19 @@ class IdentifierType(models.TextChoices):
     NATIONAL_ID = "national_id", "National identification number"
     TAX_ID = "tax_id", "Tax identification number"
     REGISTRATION = "registration", "Company or business registration number"
-    IMO = "imo", "IMO ship number"
+    IMO = "imo", "IMO number (ship or shipping company)"
+    MMSI = "mmsi", "Maritime Mobile Service Identity (MMSI)"
+    SWIFT_BIC = "swift_bic", "SWIFT/BIC code"
+    VESSEL_REGISTRATION = "vessel_registration", "Vessel registration number"
+    WEBSITE = "website", "Website"
+    EMAIL = "email", "E-mail address"
+    AIRCRAFT_SERIAL = "aircraft_serial", "Aircraft manufacturer's serial number"
     AIRCRAFT_TAIL = "aircraft_tail", "Aircraft tail number"
-    OTHER = "other", "Other document"
+    OTHER = "other", "Other document or number"
+
+
+class AddressKind(models.TextChoices):
+    """What a designation's address is: where it is (or was) found, or where a person was born."""
+
+    ADDRESS = "address", "Address"
+    PLACE_OF_BIRTH = "place_of_birth", "Place of birth"

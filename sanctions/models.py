@@ -16,7 +16,7 @@ from core.partial_dates import (
     partial_date_constraint,
     precision_field,
 )
-from sanctions.choices import DesignationKind, IdentifierType, Measure
+from sanctions.choices import AddressKind, DesignationKind, IdentifierType, Measure
 from sources.models import Citation, Source
 from treaties.models import Party
 
@@ -165,6 +165,35 @@ class Designation(ReviewedModel, PartialDatesModel, TimeStampedModel):
         help_text="Dates of birth as partial ISO dates, e.g. ['1958', '1960-04-15'].",
     )
     remarks = models.TextField(blank=True, help_text="Remarks as the list gives them.")
+    call_sign = models.CharField(
+        max_length=50, blank=True, help_text="A vessel's radio call sign, when the list gives one."
+    )
+    vessel_type = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="A vessel's type as the list gives it, e.g. 'Crude Oil Tanker'.",
+    )
+    vessel_flag = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vessels_flagged",
+        help_text="The state whose flag a vessel flies, when the list gives one it recognises.",
+    )
+    tonnage = models.PositiveIntegerField(
+        null=True, blank=True, help_text="A vessel's tonnage, when the list gives it."
+    )
+    gross_registered_tonnage = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="A vessel's gross registered tonnage (GRT), when the list gives it.",
+    )
+    vessel_owner = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A vessel's owner as the list names it, when it does.",
+    )
     source = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
@@ -197,6 +226,16 @@ class Designation(ReviewedModel, PartialDatesModel, TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def street_addresses(self) -> list[DesignationAddress]:
+        """Its addresses that are not places of birth (from the prefetched addresses)."""
+        return [a for a in self.addresses.all() if a.kind == AddressKind.ADDRESS]
+
+    @property
+    def places_of_birth(self) -> list[DesignationAddress]:
+        """Its places of birth (from the prefetched addresses)."""
+        return [a for a in self.addresses.all() if a.kind == AddressKind.PLACE_OF_BIRTH]
+
     def clean(self) -> None:
         super().clean()
         if not isinstance(self.dates_of_birth, list):
@@ -223,7 +262,14 @@ class DesignationAlias(models.Model):
     quality = models.CharField(
         max_length=20,
         blank=True,
-        help_text="The list's own grading of the alias (e.g. 'Good', 'Low').",
+        help_text="The list's own grading or type of the alias (e.g. 'Good', 'Low', 'a.k.a.', "
+        "'f.k.a.', 'n.k.a.', 'original script').",
+    )
+    script = models.CharField(
+        max_length=4,
+        blank=True,
+        help_text="ISO 15924 code of the script the alias is written in (e.g. 'Latn', 'Arab', "
+        "'Cyrl', 'Hang'), derived from its letters; blank when it has none.",
     )
 
     class Meta:
@@ -237,10 +283,11 @@ class DesignationAlias(models.Model):
         return self.name
 
 
-class DesignationIdentifier(models.Model):
+class DesignationIdentifier(PartialDatesModel):
     """A document or registry number the list gives for a designation (passport, IMO, ...)."""
 
     review_parents = ("designation",)  # public when its designation is published
+    partial_dates = ("issued_on", "expires_on")
 
     designation = models.ForeignKey(
         Designation,
@@ -262,6 +309,22 @@ class DesignationIdentifier(models.Model):
         blank=True,
         help_text="ISO 3166 alpha-2 code of the issuing country, when the list gives one.",
     )
+    issued_on = models.DateField(
+        null=True, blank=True, help_text="When it was issued (partial), when the list says."
+    )
+    issued_on_precision = precision_field("issued_on")
+    expires_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When it expires or expired (partial), when the list says.",
+    )
+    expires_on_precision = precision_field("expires_on")
+    note = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="What else the list says of it, as given (e.g. 'alt.', 'issued under name X', "
+        "a country it does not name as an ISO code).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -269,11 +332,67 @@ class DesignationIdentifier(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["designation", "type", "normalised"], name="designation_identifier_unique"
-            )
+            ),
+            partial_date_constraint("identifier", "issued_on"),
+            partial_date_constraint("identifier", "expires_on"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.value}"
+
+
+class DesignationAddress(models.Model):
+    """An address of a designation, or a person's place of birth, as the list gives it."""
+
+    review_parents = ("designation",)  # public when its designation is published
+
+    designation = models.ForeignKey(
+        Designation,
+        on_delete=models.CASCADE,
+        related_name="addresses",
+        help_text="The designation.",
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=AddressKind.choices,
+        help_text="An address, or a place of birth.",
+    )
+    text = models.CharField(
+        max_length=1000, help_text="The whole address as the list gives it, its parts joined."
+    )
+    street = models.CharField(max_length=500, blank=True, help_text="Street, when given.")
+    city = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="City, when given (OFAC's add.csv joins city, state or province and postal "
+        "code in one column; it is kept here as given).",
+    )
+    state_province = models.CharField(
+        max_length=300, blank=True, help_text="State or province, when given."
+    )
+    postal_code = models.CharField(max_length=50, blank=True, help_text="Postal code, when given.")
+    country_name = models.CharField(
+        max_length=200, blank=True, help_text="The country as the list writes it."
+    )
+    country = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="designation_addresses",
+        help_text="The country as a party, when the list's wording is recognised.",
+    )
+    note = models.CharField(
+        max_length=1000, blank=True, help_text="The list's note on the address, as given."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["designation_id", "kind", "text", "id"]
+        verbose_name_plural = "designation addresses"
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class DesignationNameKey(models.Model):

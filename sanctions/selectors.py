@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from core.partial_dates import ends_by
 from sanctions.choices import DesignationStatus, RegimeStatus
-from sanctions.models import Designation, DesignationAlias, DesignationIdentifier, SanctionsRegime
+from sanctions.models import (
+    Designation,
+    DesignationAddress,
+    DesignationAlias,
+    DesignationIdentifier,
+    SanctionsRegime,
+)
 from sources.models import Source
 from treaties.models import Party
 from treaties.selectors import citations_prefetch
@@ -40,6 +46,11 @@ def designations_for_api() -> QuerySet[Designation]:
             "identifiers",
             queryset=DesignationIdentifier.objects.order_by("type", "normalised", "pk"),
         ),
+        Prefetch(
+            "addresses",
+            queryset=DesignationAddress.objects.order_by("kind", "pk").prefetch_related("country"),
+        ),
+        "vessel_flag",
         citations_prefetch(),
     )
 

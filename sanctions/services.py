@@ -3,8 +3,8 @@
 A designation is written only through designation_create, designation_update,
 designation_delete and (for list imports) designations_create_many: the API, the admin and
 the importers all call them. They raise ValidationError keyed by field name. They keep what
-derives from a designation current in the same transaction: its identifiers and the name
-keys the matcher finds it by (sanctions.matching).
+derives from a designation current in the same transaction: its identifiers, addresses, the
+scripts of its aliases and the name keys the matcher finds it by (sanctions.matching).
 """
 
 from __future__ import annotations
@@ -20,17 +20,21 @@ from django.db import connection, transaction
 from core.history import history_bulk_created
 from core.names import names_keys
 from core.partial_dates import PartialDateError
+from core.scripts import script_code
 from core.services import m2m_set, record_save, record_validate, unknown_problem
+from sanctions.addresses import Address
 from sanctions.choices import DesignationKind
 from sanctions.identifiers import Identifier
 from sanctions.models import (
     Designation,
+    DesignationAddress,
     DesignationAlias,
     DesignationIdentifier,
     DesignationNameKey,
     MeasureType,
     SanctionsRegime,
 )
+from treaties.importing import party_for_country
 from treaties.models import Party
 
 REGIME_REQUIRED = "A designation needs at least one regime."
@@ -104,12 +108,14 @@ def designation_write(
 
 @dataclass(frozen=True)
 class NewDesignation:
-    """A designation for designations_create_many: field values, regimes, aliases, identifiers."""
+    """A designation for designations_create_many: field values, regimes, aliases,
+    identifiers, addresses."""
 
     values: Mapping[str, Any]
     regimes: Sequence[SanctionsRegime]
     aliases: Sequence[Alias] = ()
     identifiers: Sequence[Identifier] = ()
+    addresses: Sequence[Address] = ()
 
 
 def designation_validate(
@@ -162,25 +168,39 @@ def identifiers_validate(*, identifiers: Iterable[Identifier]) -> list[Identifie
     return list(unique.values())
 
 
+def addresses_validate(*, addresses: Iterable[Address]) -> list[Address]:
+    """Check addresses and places of birth; returns them without repeats."""
+    unique: dict[tuple[str, str, str], Address] = {}
+    for address in addresses:
+        problem = address.problem()
+        if problem:
+            raise ValidationError({"addresses": [problem]})
+        unique.setdefault(address.key(), address)
+    return list(unique.values())
+
+
 def designation_create(
     *,
     values: Mapping[str, Any],
     regimes: Iterable[SanctionsRegime],
     aliases: Iterable[Alias] = (),
     identifiers: Iterable[Identifier] = (),
+    addresses: Iterable[Address] = (),
 ) -> Designation:
-    """Create a designation from field values, with its regimes, aliases and identifiers,
-    after every check; its name keys follow."""
+    """Create a designation from field values, with its regimes, aliases, identifiers and
+    addresses, after every check; its name keys follow."""
     designation = Designation()
     _assign(designation, values)
     regimes = list(regimes)
     wanted = designation_validate(designation=designation, regimes=regimes, aliases=aliases)
     unique = identifiers_validate(identifiers=identifiers)
+    places = addresses_validate(addresses=addresses)
     with transaction.atomic():
         designation.save()
         designation.regimes.set(regimes)
         _aliases_write(designation, wanted)
         _identifiers_write(designation, unique)
+        _addresses_write(designation, places)
         _name_keys_write(designation)
     return designation
 
@@ -192,9 +212,10 @@ def designation_update(
     regimes: Iterable[SanctionsRegime] | None = None,
     aliases: Iterable[Alias] | None = None,
     identifiers: Iterable[Identifier] | None = None,
+    addresses: Iterable[Address] | None = None,
 ) -> Designation:
-    """Change a designation's fields; replace its regimes, aliases or identifiers when given.
-    Every check; its name keys follow its name, kind and aliases."""
+    """Change a designation's fields; replace its regimes, aliases, identifiers or addresses
+    when given. Every check; its name keys follow its name, kind and aliases."""
     values = values or {}
     _assign(designation, values)
     regimes = None if regimes is None else list(regimes)
@@ -204,6 +225,7 @@ def designation_update(
         aliases=() if aliases is None else aliases,  # the stored ones were checked when written
     )
     unique = None if identifiers is None else identifiers_validate(identifiers=identifiers)
+    places = None if addresses is None else addresses_validate(addresses=addresses)
     with transaction.atomic():
         designation.save()
         if regimes is not None:
@@ -212,6 +234,8 @@ def designation_update(
             _aliases_write(designation, wanted)
         if unique is not None:
             _identifiers_write(designation, unique)
+        if places is not None:
+            _addresses_write(designation, places)
         _name_keys_write(designation)  # the name may have been set on it before the call
     return designation
 
@@ -232,6 +256,7 @@ def designations_create_many(*, items: Sequence[NewDesignation]) -> list[Designa
     designations: list[Designation] = []
     aliases: list[DesignationAlias] = []
     identifiers: list[DesignationIdentifier] = []
+    addresses: list[tuple[str, Address]] = []
     seen: set[str] = set()
     for item in items:
         designation = Designation()
@@ -244,15 +269,19 @@ def designations_create_many(*, items: Sequence[NewDesignation]) -> list[Designa
                 designation=designation, regimes=item.regimes, aliases=item.aliases, in_bulk=True
             )
             unique = identifiers_validate(identifiers=item.identifiers)
+            places = addresses_validate(addresses=item.addresses)
         except ValidationError as exc:
             exc.designation_id = item.values.get("id")
             raise
         designations.append(designation)
         aliases.extend(
-            DesignationAlias(designation_id=designation.pk, name=name, quality=quality)
+            DesignationAlias(
+                designation_id=designation.pk, name=name, quality=quality, script=script_code(name)
+            )
             for name, quality in wanted.items()
         )
         identifiers.extend(_identifier_rows(designation, unique))
+        addresses.extend((designation.pk, address) for address in places)
     if not designations:
         return []
     Designation.objects.bulk_create(designations, batch_size=BATCH)
@@ -268,6 +297,12 @@ def designations_create_many(*, items: Sequence[NewDesignation]) -> list[Designa
     history_bulk_created(DesignationAlias, aliases)
     DesignationIdentifier.objects.bulk_create(identifiers, batch_size=BATCH)
     history_bulk_created(DesignationIdentifier, identifiers)
+    countries: dict[str, Party] = {}
+    address_rows = [
+        _address_row(designation_id, address, countries) for designation_id, address in addresses
+    ]
+    DesignationAddress.objects.bulk_create(address_rows, batch_size=BATCH)
+    history_bulk_created(DesignationAddress, address_rows)
     names: dict[str, list[str]] = {d.pk: [d.name] for d in designations}
     for alias in aliases:
         names[alias.designation_id].append(alias.name)
@@ -302,28 +337,45 @@ def _aliases_write(designation: Designation, wanted: dict[str, str]) -> None:
         stale.delete()
     have = {alias.name: alias for alias in stored.filter(name__in=wanted)}
     for name, alias in have.items():
-        if alias.quality != wanted[name]:
-            alias.quality = wanted[name]
+        if (alias.quality, alias.script) != (wanted[name], script_code(name)):
+            alias.quality, alias.script = wanted[name], script_code(name)
             alias.save()
     for name, quality in wanted.items():
         if name not in have:  # one by one: each version keeps who made it
-            DesignationAlias.objects.create(designation=designation, name=name, quality=quality)
+            DesignationAlias.objects.create(
+                designation=designation, name=name, quality=quality, script=script_code(name)
+            )
     getattr(designation, "_prefetched_objects_cache", {}).pop("aliases", None)
 
 
 def _identifier_rows(
     designation: Designation, identifiers: Iterable[Identifier]
 ) -> list[DesignationIdentifier]:
-    return [
-        DesignationIdentifier(
+    rows = []
+    for identifier in identifiers:
+        row = DesignationIdentifier(
             designation_id=designation.pk,
             type=identifier.type,
             value=identifier.value,
             normalised=identifier.normalised,
             country=identifier.country.upper(),
+            note=identifier.note,
         )
-        for identifier in identifiers
-    ]
+        row.set_partial("issued_on", identifier.issued_on)
+        row.set_partial("expires_on", identifier.expires_on)
+        rows.append(row)
+    return rows
+
+
+_IDENTIFIER_FIELDS = (
+    "value",
+    "country",
+    "issued_on",
+    "issued_on_precision",
+    "expires_on",
+    "expires_on_precision",
+    "note",
+)
 
 
 def _identifiers_write(designation: Designation, identifiers: list[Identifier]) -> None:
@@ -333,12 +385,82 @@ def _identifiers_write(designation: Designation, identifiers: list[Identifier]) 
         row = wanted.pop((stored.type, stored.normalised), None)
         if row is None:
             stored.delete()
-        elif (stored.value, stored.country) != (row.value, row.country):
-            stored.value, stored.country = row.value, row.country
+        elif any(getattr(stored, f) != getattr(row, f) for f in _IDENTIFIER_FIELDS):
+            for name in _IDENTIFIER_FIELDS:
+                setattr(stored, name, getattr(row, name))
             stored.save()
     for row in wanted.values():  # one by one: each version keeps who made it
         row.save()
     getattr(designation, "_prefetched_objects_cache", {}).pop("identifiers", None)
+
+
+def _address_row(
+    designation_id: str, address: Address, countries: dict[str, Party]
+) -> DesignationAddress:
+    """The row of an address; its country code becomes the party (added from ISO 3166 when
+    the register has none), looked up once per code in ``countries``."""
+    return DesignationAddress(
+        designation_id=designation_id,
+        kind=address.kind,
+        text=address.text,
+        street=address.street,
+        city=address.city,
+        state_province=address.state_province,
+        postal_code=address.postal_code,
+        country_name=address.country_name,
+        country=party_for_country(code=address.country, known=countries)
+        if address.country
+        else None,
+        note=address.note,
+    )
+
+
+def _addresses_write(designation: Designation, addresses: list[Address]) -> None:
+    """Make the designation's addresses exactly ``addresses``, with history."""
+    countries: dict[str, Party] = {}
+    wanted = {address.key(): address for address in addresses}
+    for stored in DesignationAddress.objects.filter(designation=designation):
+        address = wanted.pop((stored.kind, stored.text, stored.note), None)
+        if address is None:
+            stored.delete()
+            continue
+        row = _address_row(designation.pk, address, countries)
+        names = ("street", "city", "state_province", "postal_code", "country_name", "country_id")
+        if any(getattr(stored, n) != getattr(row, n) for n in names):
+            for name in names:
+                setattr(stored, name, getattr(row, name))
+            stored.save()
+    for address in wanted.values():  # one by one: each version keeps who made it
+        _address_row(designation.pk, address, countries).save()
+    getattr(designation, "_prefetched_objects_cache", {}).pop("addresses", None)
+
+
+def address_of(row: DesignationAddress) -> Address:
+    """A stored address as the value parsers give (its country as the party's code)."""
+    return Address(
+        kind=row.kind,
+        text=row.text,
+        street=row.street,
+        city=row.city,
+        state_province=row.state_province,
+        postal_code=row.postal_code,
+        country_name=row.country_name,
+        country=row.country.iso_alpha2 if row.country and row.country.iso_alpha2 else "",
+        note=row.note,
+    )
+
+
+def identifier_of(row: DesignationIdentifier) -> Identifier:
+    """A stored identifier as the value parsers give."""
+    issued, expires = row.get_partial("issued_on"), row.get_partial("expires_on")
+    return Identifier(
+        type=row.type,
+        value=row.value,
+        country=row.country,
+        issued_on=issued.isoformat() if issued else None,
+        expires_on=expires.isoformat() if expires else None,
+        note=row.note,
+    )
 
 
 def _name_keys(designation: Designation, names: Iterable[str]) -> list[str]:

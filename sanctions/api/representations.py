@@ -28,6 +28,9 @@ def register() -> None:
             "source": SOURCE_BRIEF,
             "aliases": None,
             "identifiers": None,
+            "addresses": None,
+            "addresses__country": PARTY_BRIEF,
+            "vessel_flag": PARTY_BRIEF,
             **CITATIONS,
         },
     )

@@ -3,7 +3,13 @@ from rest_framework import serializers
 
 from core.api.serializers import RecordReadSerializer
 from sanctions.choices import DesignationStatus, RegimeStatus
-from sanctions.models import Designation, DesignationIdentifier, SanctionsRegime
+from sanctions.models import (
+    Designation,
+    DesignationAddress,
+    DesignationAlias,
+    DesignationIdentifier,
+    SanctionsRegime,
+)
 from sanctions.selectors import designation_status, regime_status
 from sources.api.serializers import CitationSerializer, SourceBriefSerializer
 from treaties.api.serializers import PartyBriefSerializer
@@ -57,7 +63,34 @@ class IdentifierSerializer(RecordReadSerializer):
 
     class Meta:
         model = DesignationIdentifier
-        fields = ["type", "value", "normalised", "country"]
+        fields = ["type", "value", "normalised", "country", "issued_on", "expires_on", "note"]
+
+
+class AddressSerializer(RecordReadSerializer):
+    """An address or place of birth as the list gives it, its country as a party."""
+
+    country = PartyBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DesignationAddress
+        fields = [
+            "text",
+            "street",
+            "city",
+            "state_province",
+            "postal_code",
+            "country_name",
+            "country",
+            "note",
+        ]
+
+
+class AliasDetailSerializer(RecordReadSerializer):
+    """An alias with the list's grading or type of it and the script it is written in."""
+
+    class Meta:
+        model = DesignationAlias
+        fields = ["name", "quality", "script"]
 
 
 class DesignationSerializer(RecordReadSerializer):
@@ -78,6 +111,23 @@ class DesignationSerializer(RecordReadSerializer):
     identifiers = IdentifierSerializer(
         many=True, read_only=True, help_text="Documents and registry numbers the list gives."
     )
+    alias_details = AliasDetailSerializer(
+        source="aliases",
+        many=True,
+        read_only=True,
+        help_text="The aliases with the list's grading or type (e.g. 'a.k.a.', 'f.k.a.', "
+        "'original script') and their script (ISO 15924).",
+    )
+    addresses = AddressSerializer(
+        source="street_addresses",
+        many=True,
+        read_only=True,
+        help_text="Addresses the list gives (where it is or was found).",
+    )
+    places_of_birth = AddressSerializer(
+        many=True, read_only=True, help_text="Places of birth the list gives (individuals)."
+    )
+    vessel_flag = PartyBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Designation
@@ -99,6 +149,15 @@ class DesignationSerializer(RecordReadSerializer):
             "source",
             "citations",
             "identifiers",
+            "alias_details",
+            "addresses",
+            "places_of_birth",
+            "call_sign",
+            "vessel_type",
+            "vessel_flag",
+            "tonnage",
+            "gross_registered_tonnage",
+            "vessel_owner",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=DesignationStatus.choices))

@@ -94,13 +94,30 @@ class RegimeViewSet(RegisterViewSet):
         parameters=[INCLUDE_DRAFTS],
         summary="List designations",
         description="People, entities, vessels and aircraft listed under sanctions regimes. `q` searches names, "
-        "aliases and reference numbers; a delisted record stays, with its delisting date.",
+        "aliases and reference numbers; `identifier` finds any identifier (passport, tax id, IMO, MMSI, "
+        "SWIFT/BIC, website, e-mail, ...) compared normalised; a delisted record stays, with its delisting date.",
+        examples=[
+            OpenApiExample(
+                "An OFAC-listed tanker",
+                value=example("designation-ofac-vessel"),
+                response_only=True,
+            )
+        ],
     ),
     retrieve=extend_schema(
         tags=["designations"],
         parameters=[INCLUDE_DRAFTS],
         summary="Get a designation",
-        description="One designation by id, with its aliases, regimes, dates and source list file.",
+        description="One designation by id, with its aliases (and their type and script), regimes, dates, "
+        "identifiers (with issuing country, issue and expiry dates), addresses, places of birth, a vessel's "
+        "flag, type and tonnage, and its source list file.",
+        examples=[
+            OpenApiExample(
+                "An OFAC-listed tanker",
+                value=example("designation-ofac-vessel"),
+                response_only=True,
+            )
+        ],
     ),
     export=export_schema(
         "designations",

@@ -9,8 +9,10 @@ from pathlib import Path
 from core.countries import iso_alpha2_from
 from core.imports import xml_parse
 from core.partial_dates import PartialDate, PartialDateError
-from sanctions.choices import IdentifierType
+from sanctions.choices import AddressKind, IdentifierType
+from sanctions.importers.dates import expiry_in
 from sanctions.importers.parsed import (
+    Address,
     Identifier,
     ImportFailure,
     ListedRecord,
@@ -150,7 +152,11 @@ def _record(element, display: str) -> ListedRecord:
         nationality=country_code(nationality_name) if nationality_name else None,
         dates_of_birth=_dates_of_birth(element, display, f"{where}, record {reference}"),
         remarks=_text(element, "COMMENTS1"),
-        identifiers=_documents(element),
+        identifiers=_documents(element, display, f"{where}, record {reference}"),
+        addresses=[
+            *_places(element, f"{element.tag}_ADDRESS", AddressKind.ADDRESS),
+            *_places(element, "INDIVIDUAL_PLACE_OF_BIRTH", AddressKind.PLACE_OF_BIRTH),
+        ],
         quote=f"<DATAID>{data_id}</DATAID>",
         quote_field="list_record_id",
     )
@@ -165,24 +171,82 @@ def _original_script(element) -> list[str]:
     ]
 
 
-def _documents(element) -> list[Identifier]:
-    """INDIVIDUAL_DOCUMENT entries with a NUMBER: passports, national ids, other documents."""
+def _documents(element, display: str, where: str) -> list[Identifier]:
+    """INDIVIDUAL_DOCUMENT entries with a NUMBER: passports, national ids, other documents,
+    with the issuing country, the date of issue, the expiry a NOTE states, and the rest of
+    what the entry says as the note. A document with no number identifies nothing."""
     found = []
     for document in element.iterfind("INDIVIDUAL_DOCUMENT"):
-        number = " ".join(_text(document, "NUMBER").split())
+        number = _words(document, "NUMBER")
         if not number or not any(c.isalnum() for c in number):
             continue
-        wording = f"{_text(document, 'TYPE_OF_DOCUMENT')} {_text(document, 'TYPE_OF_DOCUMENT2')}"
-        kind = next((t for pattern, t in _DOCUMENT_TYPES if pattern.search(wording)), None)
-        issuer = _text(document, "ISSUING_COUNTRY") or _text(document, "COUNTRY_OF_ISSUE")
-        found.append(
-            Identifier(
-                type=kind or IdentifierType.OTHER,
-                value=number,
-                country=(country_code(issuer) or "") if issuer else "",
-            )
+        first, second = _words(document, "TYPE_OF_DOCUMENT"), _words(document, "TYPE_OF_DOCUMENT2")
+        kind = next(
+            (t for pattern, t in _DOCUMENT_TYPES if pattern.search(f"{first} {second}")), None
         )
+        issuer = _words(document, "ISSUING_COUNTRY") or _words(document, "COUNTRY_OF_ISSUE")
+        country = (country_code(issuer) or "") if issuer else ""
+        issued_raw, note = _words(document, "DATE_OF_ISSUE"), _words(document, "NOTE")
+        issued = None
+        if issued_raw:
+            match = _DATE.match(issued_raw)
+            try:
+                issued = PartialDate.parse(match[1] if match else issued_raw).isoformat()
+            except PartialDateError as exc:
+                raise ImportFailure(
+                    display, f"{where}, document {number}", f"DATE_OF_ISSUE: {exc}"
+                ) from None
+        city = _words(document, "CITY_OF_ISSUE")
+        identifier = Identifier(
+            type=kind or IdentifierType.OTHER,
+            value=number,
+            country=country,
+            issued_on=issued,
+            expires_on=expiry_in(note),
+            note="; ".join(
+                part
+                for part in (
+                    second if second and second.lower() != first.lower() else "",
+                    f"issuing country {issuer}" if issuer and not country else "",
+                    f"issued in {city}" if city else "",
+                    note,
+                )
+                if part
+            ),
+        )
+        problem = identifier.problem()
+        if problem:
+            raise ImportFailure(display, f"{where}, document {number}", problem)
+        found.append(identifier)
     return found
+
+
+# The parts of an address element, in the order they are joined into its text.
+_ADDRESS_PARTS = (
+    ("street", "STREET"),
+    ("city", "CITY"),
+    ("state_province", "STATE_PROVINCE"),
+    ("postal_code", "ZIP_CODE"),
+    ("country_name", "COUNTRY"),
+)
+
+
+def _places(element, tag: str, kind: str) -> list[Address]:
+    """Addresses (INDIVIDUAL_ADDRESS, ENTITY_ADDRESS) or places of birth with any part given;
+    the country as a party code where its wording is recognised."""
+    found = []
+    for place in element.iterfind(tag):
+        parts = {name: _words(place, child) for name, child in _ADDRESS_PARTS}
+        note = _words(place, "NOTE")
+        if not any(parts.values()) and not note:
+            continue
+        country = country_code(parts["country_name"]) if parts["country_name"] else None
+        found.append(Address.of_parts(kind=kind, note=note, country=country or "", **parts))
+    return found
+
+
+def _words(element, path: str) -> str:
+    return " ".join(_text(element, path).split())
 
 
 def _dates_of_birth(element, display: str, where: str) -> list[str]:

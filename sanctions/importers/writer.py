@@ -20,12 +20,20 @@ from core.history import change_reason
 from core.imports import ImportFailure, ImportSummary
 from core.partial_dates import PartialDate
 from sanctions.identifiers import Identifier
-from sanctions.importers.parsed import ListedRecord, OfficialList, identifiers_snapshot
+from sanctions.importers.parsed import (
+    VESSEL_FIELDS,
+    ListedRecord,
+    OfficialList,
+    addresses_snapshot,
+    identifiers_snapshot,
+)
 from sanctions.models import Designation, SanctionsRegime
 from sanctions.services import (
     NewDesignation,
+    address_of,
     designation_update,
     designations_create_many,
+    identifier_of,
     regime_write,
 )
 from sources.choices import SourceKind
@@ -71,13 +79,14 @@ def official_list_import(
             published_on=PartialDate(start=parsed.generated_on, precision="day"),
         )
         citations = CitationWriter(source=source)
+        writers = {"": citations, **_companion_writers(parsed)}
         regimes = _issuer_and_regimes(parsed)
         parties: dict[str, Party] = {}
         existing = {
             d.pk: d
-            for d in Designation.objects.filter(
-                pk__in=[r.id for r in parsed.records]
-            ).prefetch_related("aliases", "regimes", "identifiers")
+            for d in Designation.objects.filter(pk__in=[r.id for r in parsed.records])
+            .select_related("nationality", "vessel_flag")
+            .prefetch_related("aliases", "regimes", "identifiers", "addresses__country")
         }
         new: list[tuple[ListedRecord, NewDesignation]] = []
         for index, record in enumerate(parsed.records):
@@ -86,14 +95,18 @@ def official_list_import(
                 if record.nationality
                 else None
             )
+            flag = _flag(record, parties)
             designation = existing.get(record.id)
             if designation is None:
-                new.append((record, _new(record, party, source, regimes)))
+                new.append((record, _new(record, party, flag, source, regimes)))
                 report.count("added", record.regime_keys)
             else:
-                outcome = _update(designation, record, regimes, party, report, parsed)
+                outcome = _update(designation, record, regimes, party, flag, report, parsed)
                 report.count(outcome, record.regime_keys)
                 citations.cite(designation, record.quote_field, record.quote)
+                if outcome == "updated":  # unchanged facts keep the evidence they had
+                    for key, field, quote in record.quotes:
+                        writers[key].cite(designation, field, quote)
             if progress:
                 progress(index + 1)
         try:
@@ -102,9 +115,32 @@ def official_list_import(
             raise ImportFailure.refusal(parsed.file_name, exc.designation_id, exc) from None
         for (record, _), designation in zip(new, created, strict=True):
             citations.add(designation, record.quote_field, record.quote)
-        citations.save()
+            for key, field, quote in record.quotes:
+                writers[key].add(designation, field, quote)
+        for writer in writers.values():
+            writer.save()
         _delist_absent(parsed, report)
     return report
+
+
+def _companion_writers(parsed: OfficialList) -> dict[str, CitationWriter]:
+    """A Source for each companion file read with the list (e.g. OFAC's alt.csv), cited
+    like the list file itself."""
+    writers = {}
+    for companion in parsed.companions:
+        source = official_source(
+            id=f"{parsed.source_id}-{companion.key}",
+            file_name=companion.file_name,
+            sha256=companion.sha256,
+            text=companion.text,
+            kind=SourceKind.OFFICIAL_LIST,
+            title=companion.title,
+            publisher=parsed.publisher,
+            url=parsed.url.rsplit("/", 1)[0] + "/" + companion.file_name if parsed.url else "",
+            published_on=PartialDate(start=parsed.generated_on, precision="day"),
+        )
+        writers[companion.key] = CitationWriter(source=source)
+    return writers
 
 
 def _refuse_older(parsed: OfficialList) -> None:
@@ -152,7 +188,14 @@ def _issuer_and_regimes(parsed: OfficialList) -> dict[str, SanctionsRegime]:
     return existing
 
 
-def _new(record: ListedRecord, party: Party | None, source: Source, regimes) -> NewDesignation:
+def _flag(record: ListedRecord, parties: dict[str, Party]) -> Party | None:
+    code = record.vessel.get("vessel_flag")
+    return party_for_country(code=code, known=parties) if code else None
+
+
+def _new(
+    record: ListedRecord, party: Party | None, flag: Party | None, source: Source, regimes
+) -> NewDesignation:
     return NewDesignation(
         values={
             "id": record.id,
@@ -164,6 +207,8 @@ def _new(record: ListedRecord, party: Party | None, source: Source, regimes) -> 
             "nationality": party,
             "dates_of_birth": record.dates_of_birth,
             "remarks": record.remarks,
+            **{name: record.vessel.get(name, default) for name, default in VESSEL_FIELDS.items()},
+            "vessel_flag": flag,
             "source": source,
             "review_status": ReviewStatus.PUBLISHED,
             "import_snapshot": record.values(),
@@ -171,6 +216,7 @@ def _new(record: ListedRecord, party: Party | None, source: Source, regimes) -> 
         regimes=[regimes[key] for key in record.regime_keys],
         aliases=record.aliases,
         identifiers=record.identifiers,
+        addresses=record.addresses,
     )
 
 
@@ -188,10 +234,21 @@ def _current(designation: Designation) -> dict:
         "aliases": sorted(a.name for a in designation.aliases.all()),
         "regimes": sorted(r.key for r in designation.regimes.all()),
         "identifiers": identifiers_snapshot(
-            Identifier(type=i.type, value=i.value, country=i.country)
-            for i in designation.identifiers.all()
+            identifier_of(i) for i in designation.identifiers.all()
         ),
+        "addresses": addresses_snapshot(address_of(a) for a in designation.addresses.all()),
+        **{name: getattr(designation, name) for name in VESSEL_FIELDS if name != "vessel_flag"},
+        "vessel_flag": designation.vessel_flag.iso_alpha2 if designation.vessel_flag else None,
     }
+
+
+def _comparable(snapshot: dict) -> dict:
+    """A stored import snapshot without what an older register recorded in another shape
+    (identifiers as [type, value, country]): that field then counts as never imported."""
+    identifiers = snapshot.get("identifiers")
+    if identifiers and len(identifiers[0]) != len(Identifier(type="", value="").snapshot()):
+        return {k: v for k, v in snapshot.items() if k != "identifiers"}
+    return snapshot
 
 
 def _update(
@@ -199,13 +256,14 @@ def _update(
     record: ListedRecord,
     regimes,
     party: Party | None,
+    flag: Party | None,
     report: ImportReport,
     parsed: OfficialList,
 ) -> str:
     current, incoming, last = (
         _current(designation),
         record.values(),
-        designation.import_snapshot or {},
+        _comparable(designation.import_snapshot or {}),
     )
     changes = {}
     for name, new in incoming.items():
@@ -225,10 +283,11 @@ def _update(
                 import_snapshot=incoming
             )  # no history: not curated
         return "unchanged"
+    parties = {"nationality": party, "vessel_flag": flag}
     values = {
-        name: party if name == "nationality" else value
+        name: parties.get(name, value)
         for name, value in changes.items()
-        if name not in ("aliases", "regimes", "identifiers")
+        if name not in ("aliases", "regimes", "identifiers", "addresses")
     }
     if relisted:
         values |= {"delisted_on": None, "delisting_reason": ""}
@@ -242,6 +301,7 @@ def _update(
             else None,
             aliases=record.aliases if "aliases" in changes else None,
             identifiers=record.identifiers if "identifiers" in changes else None,
+            addresses=record.addresses if "addresses" in changes else None,
         )
     except ValidationError as exc:
         raise ImportFailure.refusal(parsed.file_name, record.id, exc) from None

@@ -110,13 +110,20 @@ def drafts():
         nationality=korea,
         source=seed_source,
     )
-    make_designation(
+    designation.identifiers.create(
+        type="passport", value="SECRETDRAFT 1", normalised="SECRETDRAFT1", note="SECRETDRAFT"
+    )
+    designation.addresses.create(kind="address", text="SECRETDRAFT Street", country=korea)
+    published = make_designation(
         id="published-designation",
         regimes=[un_dprk, regime],
         nationality=party,
         source=source,
         listed_on="2021",
+        kind="vessel",
+        vessel_flag=party,  # a draft flag state
     )
+    published.addresses.create(kind="place_of_birth", text="Funafuti", country=party)
     participation = pact.participations.get(party=party)
     for record, field in [
         (pact, "title"),
@@ -361,6 +368,32 @@ def test_a_designation_does_not_show_a_draft_regime_nationality_or_source(api_cl
     designation = api_client.get("/api/v1/designations/published-designation/").json()
     assert [r["id"] for r in designation["regimes"]] == ["un-dprk"]
     assert (designation["nationality"], designation["source"]) == (None, None)
+
+
+def test_a_designations_addresses_and_flag_do_not_show_a_draft_country(api_client):
+    party = draft_party()
+    published = make_designation(
+        id="published-designation",
+        regimes=[SanctionsRegime.objects.get(pk="un-dprk")],
+        kind="vessel",
+        vessel_flag=party,
+    )
+    published.addresses.create(kind="address", text="Funafuti", country=party)
+    designation = api_client.get("/api/v1/designations/published-designation/").json()
+    assert designation["vessel_flag"] is None
+    assert [(a["text"], a["country"]) for a in designation["addresses"]] == [("Funafuti", None)]
+
+
+def test_a_draft_designations_identifiers_and_addresses_are_not_found(api_client):
+    draft = make_designation(
+        id="secretdraft-designation",
+        review_status="draft",
+        regimes=[SanctionsRegime.objects.get(pk="un-dprk")],
+    )
+    draft.identifiers.create(type="imo", value="9999999", normalised="9999999")
+    draft.addresses.create(kind="address", text="SECRETDRAFT Street")
+    assert api_client.get("/api/v1/designations/", {"identifier": "9999999"}).json()["count"] == 0
+    assert SECRET not in body(api_client.get("/api/v1/designations/"))
 
 
 def test_designations_filtered_by_a_draft_regime_find_nothing(api_client):

@@ -36,7 +36,7 @@ EXPECTED_RENDERING_QUERIES = {
     "/api/v1/parties/": 8,
     "/api/v1/treaties/": 15,
     "/api/v1/regimes/": 9,
-    "/api/v1/designations/": 11,  # + identifiers
+    "/api/v1/designations/": 12,  # + identifiers, addresses (their countries and vessel flags only when any)
     "/api/v1/citations/": 5,
 }
 

@@ -53,6 +53,9 @@ def test_identifiers_are_shown_and_filtered_normalised(seeded, api_client):
             "value": "001-843-989-7",
             "normalised": "0018439897",
             "country": None,
+            "issued_on": None,
+            "expires_on": None,
+            "note": "NIF - Haiti",  # the list's NOTE, its narrow no-break space a space
         }
     ]
     assert api_client.get("/api/v1/designations/", {"identifier": "nothing"}).json()["count"] == 0
