@@ -21,7 +21,12 @@ from django.db.models import Q
 
 from core.choices import ReviewStatus
 from core.partial_dates import PartialDate
-from sanctions.models import Designation, DesignationAlias, DesignationIdentifier
+from sanctions.models import (
+    Designation,
+    DesignationAddress,
+    DesignationAlias,
+    DesignationIdentifier,
+)
 from sources.choices import SourceKind
 from sources.models import Citation, Source
 
@@ -38,6 +43,7 @@ FIELDS = (
     "regimes",
     "aliases",
     "identifiers",
+    "addresses",
 )
 _DATED_ID = re.compile(r"^(?P<list>.+)-(?P<date>\d{4}-\d{2}-\d{2})$")
 
@@ -189,6 +195,9 @@ def _states(pks: list[str], reasons: set[str], until: dt.datetime | None) -> dic
         written,
         lambda i: f"{i.type}: {i.value} ({i.country})" if i.country else f"{i.type}: {i.value}",
     )
+    addresses = _parts(
+        DesignationAddress, pks, written, lambda a: f"{a.get_kind_display()}: {a.text}"
+    )
     states = {}
     for pk, version in versions.items():
         listed = PartialDate.from_columns(version.listed_on, version.listed_on_precision)
@@ -205,12 +214,13 @@ def _states(pks: list[str], reasons: set[str], until: dt.datetime | None) -> dic
             "regimes": sorted(regimes.get(version.history_id, [])),
             "aliases": sorted(aliases.get(pk, [])),
             "identifiers": sorted(identifiers.get(pk, [])),
+            "addresses": sorted(addresses.get(pk, [])),
         }
     return states
 
 
 def _parts(model, pks: list[str], written: Q, shown) -> dict[str, list[str]]:
-    """A designation's aliases or identifiers as the imports left them: each part's latest
+    """A designation's aliases, identifiers or addresses as the imports left them: each part's latest
     version, unless that version deleted it."""
     rows = _latest(
         model.history.model.objects.filter(written, designation_id__in=pks).order_by(

@@ -231,8 +231,12 @@ def test_no_public_endpoint_shows_a_draft(api_client, drafts):
     schema = api_client.get("/api/schema/", {"format": "json"}).json()
     assert SECRET not in json.dumps(schema).lower()
     gets = {path: ops["get"] for path, ops in schema["paths"].items() if "get" in ops}
-    exports = {path: export_formats(gets[path]) for path in gets if export_formats(gets[path])}
-    assert len(exports) == 7  # every collection
+    exports = {
+        path: export_formats(gets[path])
+        for path in gets
+        if path.endswith("/export/") and export_formats(gets[path])
+    }
+    assert len(exports) == 7  # every collection (list versions' CSV: their own walk below)
     for path, formats in exports.items():
         read_export(api_client, path, formats)
         for parameter in gets[path].get("parameters", []):
