@@ -1,3 +1,5 @@
+import re
+
 from django_filters import rest_framework as filters
 
 from core.api.filters import DateFilter, RegisterFilterSet, text_filter
@@ -86,7 +88,10 @@ class DesignationFilterSet(RegisterFilterSet):
 
     def filter_identifier(self, queryset, name, value):
         normalised = identifier_normalise(value)
-        holders = DesignationIdentifier.objects.filter(normalised=normalised)
+        # An IMO number is stored without its prefix: "IMO 9187629" finds 9187629.
+        imo = re.fullmatch(r"IMO(\d{7})", normalised)
+        values = [normalised, imo[1]] if imo else [normalised]
+        holders = DesignationIdentifier.objects.filter(normalised__in=values)
         return queryset.filter(pk__in=holders.values("designation_id"))
 
     def filter_regime(self, queryset, name, value):

@@ -175,5 +175,5 @@ def test_full_ofac_sets_2019_then_2022_then_2024(api_client):
     ):
         assert abs(counts[kind] - figure) <= figure * 0.05, (kind, counts[kind], figure)
     assert counts["imo"] >= 900
-    item = api_client.get("/api/v1/designations/", {"identifier": "IMO 9187655"}).json()
+    item = api_client.get("/api/v1/designations/", {"identifier": "IMO 9187629"}).json()
     assert item["count"] >= 1

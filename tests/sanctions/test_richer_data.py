@@ -245,3 +245,10 @@ def test_the_designation_schema_example_is_a_live_response(seeded, api_client):
         target.write_text(json.dumps(live, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         pytest.fail(f"{target.name} was rewritten: review and commit it, then run again")
     assert json.loads(target.read_text(encoding="utf-8")) == live
+
+
+def test_an_imo_number_is_found_with_or_without_its_prefix(seeded, api_client):
+    call_command("import_ofac_sdn", SET_2019 / "sdn.csv")
+    for query in ("IMO 9187629", "9187629", "imo9187629"):
+        body = api_client.get("/api/v1/designations/", {"identifier": query}).json()
+        assert [d["id"] for d in body["results"]] == ["ofac-15036"], query
