@@ -221,11 +221,12 @@ def _key_counts(keys: set[str], version: str) -> dict[str, int]:
     Kept in the cache per register version: counting the postings of a common key reads its
     whole index range (tens of thousands of rows at a million designations, nearly all of a
     query's time), and the counts change only with a write (``version``)."""
-    cache_keys = {
-        f"name-key-count:{version}:{hashlib.sha256(key.encode()).hexdigest()[:24]}": key
+    cache_key = {
+        key: f"name-key-count:{version}:{hashlib.sha256(key.encode()).hexdigest()[:24]}"
         for key in keys
     }
-    counts = {cache_keys[k]: n for k, n in cache.get_many(list(cache_keys)).items()}
+    kept = cache.get_many(list(cache_key.values()))
+    counts = {key: kept[ck] for key, ck in cache_key.items() if ck in kept}
     missing = keys - counts.keys()
     if missing:
         found = dict(
@@ -235,8 +236,7 @@ def _key_counts(keys: set[str], version: str) -> dict[str, int]:
             .values_list("key", "n")
         )
         fresh = {key: found.get(key, 0) for key in missing}
-        by_key = {key: cache_key for cache_key, key in cache_keys.items()}
-        cache.set_many({by_key[key]: n for key, n in fresh.items()}, KEY_COUNT_SECONDS)
+        cache.set_many({cache_key[key]: n for key, n in fresh.items()}, KEY_COUNT_SECONDS)
         counts |= fresh
     return {key: n for key, n in counts.items() if n}
 
