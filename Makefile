@@ -74,10 +74,12 @@ test-slow: install
 # (docs/benchmarks.md). BENCH_DB is another database URL.
 # DEBUG is off, as an import runs in production: with it on, Django keeps the SQL of the last
 # 9,000 queries in memory, which the peak-memory figure would count.
-BENCH_ENV := DEBUG=0 ALLOWED_HOSTS=localhost SECRET_KEY=bench-only-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \
-	DATABASE_URL=$${BENCH_DB-sqlite:////tmp/register-bench.sqlite3}
+# BENCH_SQLITE: each target's throwaway file (a target-specific value below).
+BENCH_SQLITE = /tmp/register-bench.sqlite3
+BENCH_ENV = DEBUG=0 ALLOWED_HOSTS=localhost SECRET_KEY=bench-only-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \
+	DATABASE_URL=$${BENCH_DB-sqlite:///$(BENCH_SQLITE)}
 bench: install
-	rm -f /tmp/register-bench.sqlite3
+	rm -f $(BENCH_SQLITE)
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py bench_imports $(DATA)
 
@@ -85,11 +87,11 @@ bench: install
 # into a throwaway SQLite file unless BENCH_DB names a database that holds them (e.g. the
 # 1M-designation benchmark database), then measures recall, false positives and latency.
 # DEBUG off, as for `make bench` (with it on, Django keeps every query's SQL in memory).
-BENCH_MATCH_ENV := $(subst $${BENCH_DB-sqlite:////tmp/register-bench.sqlite3},$${BENCH_DB-sqlite:////tmp/register-bench-match.sqlite3},$(BENCH_ENV))
+bench-match: BENCH_SQLITE = /tmp/register-bench-match.sqlite3
 bench-match: install
-	@test -n "$$BENCH_DB" || rm -f /tmp/register-bench-match.sqlite3
-	$(BENCH_MATCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
-	$(BENCH_MATCH_ENV) $(BIN)/python manage.py bench_match $(DATA) $(BENCH_ARGS)
+	@test -n "$$BENCH_DB" || rm -f $(BENCH_SQLITE)
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py bench_match $(DATA) $(BENCH_ARGS)
 # The API read benchmark (docs/benchmarks.md): builds or reuses the database BENCH_DB (the
 # imported lists grown to DESIGNATIONS and TREATIES; 0 keeps the imported counts; SCALE=1m sets
 # 1,000,000 and 100,000 and the database register_bench_1m), serves it with gunicorn under the
