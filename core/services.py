@@ -21,6 +21,9 @@ from core.references import blocking_records, describe
 
 # Stamps and bookkeeping that do not make a record "changed" on their own.
 UNTRACKED = {"created_at", "updated_at"}
+# Paths under a collection that are not records (`{collection}/export/`): a record with such
+# an id could never be read at `{collection}/{id}/`.
+RESERVED_IDS = frozenset({"export"})
 
 
 class RecordReferenced(Exception):
@@ -58,6 +61,10 @@ def record_validate(
         record.full_clean(exclude=list(exclude))
     except ValidationError as exc:
         errors = problems_of(exc, prefix=prefix)
+    if record._state.adding and str(record.pk) in RESERVED_IDS:
+        errors.setdefault(f"{prefix}{record._meta.pk.name}", []).append(
+            f"'{record.pk}' names a path of the API, not a record: choose another id."
+        )
     for name, problem in (rules or {}).items():
         if problem:
             errors.setdefault(f"{prefix}{name}", []).append(problem)

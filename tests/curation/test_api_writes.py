@@ -3,7 +3,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from core.api.views import RegisterReadOnlyViewSet
 from core.models import Change
+from core.services import RESERVED_IDS
 from sanctions.models import Designation
 from sources.models import Citation
 from tests.factories import make_citation, make_source
@@ -134,6 +136,28 @@ def test_invalid_nested_participation_names_its_position(curator_client):
 def test_a_record_id_cannot_change(curator_client):
     response = curator_client.patch("/api/v1/parties/russia/", {"id": "rossiya"}, format="json")
     assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "id"
+
+
+def test_a_record_cannot_take_the_id_of_a_collection_path(curator_client):
+    """`{collection}/export/` is the export; a record with id `export` could never be read."""
+    response = curator_client.post(
+        "/api/v1/parties/", {"id": "export", "name": "X", "kind": "state"}, format="json"
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "id"
+    assert not Party.objects.filter(pk="export").exists()
+    viewsets, found = [RegisterReadOnlyViewSet], []
+    while viewsets:
+        viewset = viewsets.pop()
+        found.append(viewset)
+        viewsets += viewset.__subclasses__()
+    routes = {
+        action.url_path
+        for viewset in found
+        for action in viewset.get_extra_actions()
+        if not action.detail
+    }
+    assert "export" in routes
+    assert routes <= RESERVED_IDS  # every collection-level path is reserved
 
 
 def test_updates_appear_in_history_with_user_and_reason(curator_client, api_client):
