@@ -28,8 +28,9 @@ from typing import Any
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q, QuerySet
+from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.functions import Cast
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
@@ -202,6 +203,23 @@ def stored(model: type[Model], pks: list[str]) -> dict[str, tuple[str, str]]:
         object_id__in=pks,
     ).values_list("object_id", "body", "etag")
     return {pk: (body, etag) for pk, body, etag in rows}
+
+
+def stored_body(model: type[Model]) -> Subquery:
+    """An annotation for a ``model`` queryset: each row's current stored body (null where
+    none is stored), so that a batch of rows comes with its bodies in one query."""
+    from core.models import Representation
+
+    record = OuterRef("pk")
+    if not isinstance(model._meta.pk, CharField):
+        record = Cast(record, CharField())  # object_id is text; an integer id is compared as text
+    return Subquery(
+        Representation.objects.filter(
+            current_q(model),
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=record,
+        ).values("body")
+    )
 
 
 def served(model: type[Model], pks: list[str]) -> dict[str, tuple[str, str]]:

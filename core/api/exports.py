@@ -3,11 +3,16 @@ ordering and draft rules), streamed as CSV or JSON Lines (and, where a viewset n
 FollowTheMoney mapping, as FtM entities) in constant memory.
 
 The records are read in keyset batches of ``EXPORT_BATCH`` (a range on the list's ordering,
-the same on PostgreSQL and SQLite): each batch costs the same few queries however far into
-the list it is, and only one batch is held at a time. A public export of a record kind with
-stored representations sends exactly the bodies the list and the detail serve (rendering, in
-the batch, any not stored yet); drafts (curators' ``include_drafts``) and the kinds without
-stored representations are rendered per batch by the list's serializer.
+the same on PostgreSQL and SQLite): each batch costs the same query however far into the list
+it is, and only one batch is held at a time. A public export of a record kind with stored
+representations sends exactly the bodies the list and the detail serve, read with the batch's
+rows in one query (rendering, in the batch, any not stored yet); drafts (curators'
+``include_drafts``) and the kinds without stored representations are rendered per batch by
+the list's serializer.
+
+Every format starts from those JSON texts: JSON Lines sends them as they are, CSV splits each
+into its top-level values without parsing them and parses only what a cell needs (a nested
+object without an id is its own JSON text), and FtM reads only the fields it maps.
 """
 
 from __future__ import annotations
@@ -18,17 +23,21 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import msgspec
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import DictField, JSONField, ListField
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.relations import ManyRelatedField
 from rest_framework.renderers import JSONRenderer
+from rest_framework.serializers import BaseSerializer
 from rest_framework.settings import api_settings
 
 from core.api.pagination import keyset_after, ordering_terms, position
 from core.api.throttling import ExportRateThrottle
-from core.representations import served
+from core.representations import render, stored_body
 
 EXPORT_BATCH = 2000
 FORMAT_PARAM = "format"
@@ -38,6 +47,14 @@ EXTENSIONS = {CSV: "csv", JSONL: "jsonl", FTM: "ftm.json"}
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"
+STORED_BODY = "stored_body"
+# Serializer fields whose values are objects or lists (a CSV cell parses them only as needed).
+NESTED_FIELDS = (BaseSerializer, ManyRelatedField, ListField, DictField, JSONField)
+
+_decode = msgspec.json.Decoder().decode
+_fields = msgspec.json.Decoder(dict[str, msgspec.Raw]).decode  # an object's values, unparsed
+_objects = msgspec.json.Decoder(list[dict[str, msgspec.Raw]]).decode
+_encode = msgspec.json.Encoder().encode
 
 
 class ExportNegotiation(DefaultContentNegotiation):
@@ -49,13 +66,16 @@ class ExportNegotiation(DefaultContentNegotiation):
         return renderer, renderer.media_type
 
 
-def keyset_batches(queryset: QuerySet, *, size: int, rows: bool = False) -> Iterator[list]:
+def keyset_batches(
+    queryset: QuerySet, *, size: int, rows: bool = False, also: tuple[str, ...] = ()
+) -> Iterator[list]:
     """The ordered ``queryset`` in batches of ``size`` (model instances, or with ``rows``
-    tuples of (pk, *the ordering fields)), each batch read from where the last one ended."""
+    tuples of (pk, *the ordering fields, *``also``)), each batch read from where the last one
+    ended."""
     terms = ordering_terms(queryset)
     model = queryset.model
     if rows:
-        queryset = queryset.values_list("pk", *(name for name, _ in terms))
+        queryset = queryset.values_list("pk", *(name for name, _ in terms), *also)
     after = None
     while True:
         page = queryset if after is None else queryset.filter(keyset_after(model, terms, after))
@@ -64,7 +84,8 @@ def keyset_batches(queryset: QuerySet, *, size: int, rows: bool = False) -> Iter
             yield batch
         if len(batch) < size:
             return
-        after = position(batch[-1], terms)
+        last = batch[-1]
+        after = position(last[: 1 + len(terms)] if rows else last, terms)
 
 
 def csv_cell(value: Any) -> str:
@@ -98,13 +119,52 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def csv_lines(columns: list[str], records: Iterable[list[dict]]) -> Iterator[bytes]:
-    """A header row, then one row per record, a batch at a time, as UTF-8."""
+def json_cell(raw: bytes) -> str:
+    """``csv_cell`` of the value whose JSON text (as the API renders it: compact, UTF-8) is
+    ``raw``, parsing no more of it than the cell needs."""
+    first = raw[:1]
+    if first == b'"':
+        return spreadsheet_safe(_decode(raw) if b"\\" in raw else raw[1:-1].decode())
+    if raw in (b"null", b"[]"):
+        return ""
+    if b"\\u202" in raw:
+        return csv_cell(_decode(raw))  # the renderer escapes U+2028/U+2029, json.dumps does not
+    if first == b"{":
+        fields = _fields(raw)
+        return spreadsheet_safe(str(_decode(fields["id"])) if "id" in fields else raw.decode())
+    if raw[:2] == b"[{":
+        try:
+            items = _objects(raw)
+        except msgspec.ValidationError:  # objects mixed with other values
+            return csv_cell(_decode(raw))
+        if all("id" in item for item in items):
+            ids = LIST_SEPARATOR.join(str(_decode(item["id"])) for item in items)
+            return spreadsheet_safe(ids)
+        return spreadsheet_safe(raw.decode())  # a nested object without an id: its JSON
+    return csv_cell(_decode(raw))
+
+
+def csv_lines(
+    columns: list[str], bodies: Iterable[list[str]], *, nested: Iterable[str] = ()
+) -> Iterator[bytes]:
+    """A header row, then one row per record (from its JSON text), a batch at a time, as
+    UTF-8. The ``nested`` columns (objects and lists) are kept as JSON text until their cell
+    is made, so that only what the cell shows is parsed."""
+    row_values = _row_decoder(columns, frozenset(nested))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    for batch in records:
-        writer.writerows([csv_cell(record.get(name)) for name in columns] for record in batch)
+    for batch in bodies:
+        writer.writerows(
+            # The common cell, a text that cannot run as a formula, without a call.
+            [
+                value
+                if value.__class__ is str and not value.startswith(FORMULA_STARTS)
+                else _cell(value)
+                for value in row_values(body)
+            ]
+            for body in batch
+        )
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()
@@ -112,15 +172,34 @@ def csv_lines(columns: list[str], records: Iterable[list[dict]]) -> Iterator[byt
         yield buffer.getvalue().encode()
 
 
+def _row_decoder(columns: list[str], nested: frozenset[str]) -> Callable[[str], tuple]:
+    """A record's JSON text -> its values in ``columns`` order (None where absent); a nested
+    column's value stays JSON text (msgspec.Raw), the others are parsed."""
+    fields = [
+        (f"c{index}", msgspec.Raw if name in nested else Any, None)
+        for index, name in enumerate(columns)
+    ]
+    names = {f"c{index}": name for index, name in enumerate(columns)}
+    row = msgspec.defstruct("ExportRow", fields, rename=names)
+    decode, values = msgspec.json.Decoder(row).decode, msgspec.structs.astuple
+    return lambda body: values(decode(body))
+
+
+def _cell(value: Any) -> str:
+    if value.__class__ is msgspec.Raw:
+        return json_cell(bytes(value))
+    return csv_cell(value)
+
+
 class ExportMixin:
     """`GET {collection}/export/`: the list's records, every one, as a file.
 
-    A viewset may define ``ftm_export(batches)``: from batches of its records (as the API
-    represents them) to FollowTheMoney entities (dicts), to offer `format=ftm`.
+    A viewset may define ``ftm_export(batches)``: from batches of its records' JSON texts
+    (as the API represents them) to FollowTheMoney entities (dicts), to offer `format=ftm`.
     """
 
     export_batch_size = EXPORT_BATCH
-    ftm_export: Callable[[Iterable[list[dict]]], Iterable[dict]] | None = None
+    ftm_export: Callable[[Iterable[list[str]]], Iterable[dict]] | None = None
 
     def export_formats(self) -> list[str]:
         return [CSV, JSONL, *([FTM] if self.ftm_export is not None else [])]
@@ -140,11 +219,11 @@ class ExportMixin:
         if chosen == JSONL:
             stream = (("\n".join(batch) + "\n").encode() for batch in batches if batch)
         elif chosen == CSV:
-            columns = list(self.get_serializer_class()().fields)
-            stream = csv_lines(columns, _parsed(batches))
+            fields = self.get_serializer_class()().fields
+            nested = [name for name, field in fields.items() if isinstance(field, NESTED_FIELDS)]
+            stream = csv_lines(list(fields), batches, nested=nested)
         else:
-            entities = self.ftm_export(_parsed(batches))
-            stream = _ndjson(entities)
+            stream = _ndjson(self.ftm_export(batches))
         response = StreamingHttpResponse(stream, content_type=_content_type(chosen))
         name = request.path.rstrip("/").split("/")[-2]  # the collection: designations/export/
         response["Content-Disposition"] = f'attachment; filename="{name}.{EXTENSIONS[chosen]}"'
@@ -177,13 +256,19 @@ class ExportMixin:
 
 
 def stored_bodies(queryset: QuerySet, size: int) -> Iterator[list[str]]:
-    """The public ``queryset``'s stored representations in its order, a batch at a time
-    (rendered, in the batch, where none is stored yet)."""
+    """The public ``queryset``'s stored representations in its order, a batch at a time: one
+    query reads the batch's rows with their bodies (any not stored yet are rendered and
+    stored in the batch)."""
     model = queryset.model
-    for batch in keyset_batches(queryset, size=size, rows=True):
-        pks = [str(row[0]) for row in batch]
-        bodies = served(model, pks)
-        yield [bodies[pk][0] for pk in pks if pk in bodies]
+    annotated = queryset.annotate(**{STORED_BODY: stored_body(model)})
+    for batch in keyset_batches(annotated, size=size, rows=True, also=(STORED_BODY,)):
+        missing = [str(row[0]) for row in batch if row[-1] is None]
+        if not missing:
+            yield [row[-1] for row in batch]
+            continue
+        rendered = render(model, missing)
+        bodies = [row[-1] or rendered.get(str(row[0]), (None,))[0] for row in batch]
+        yield [body for body in bodies if body is not None]
 
 
 def _rendered_bodies(
@@ -195,19 +280,17 @@ def _rendered_bodies(
         yield [renderer.render(item).decode() for item in data]
 
 
-def _parsed(batches: Iterable[list[str]]) -> Iterator[list[dict]]:
-    return ([json.loads(body) for body in batch] for batch in batches)
-
-
-def _ndjson(entities: Iterable[dict], lines_per_chunk: int = 1000) -> Iterator[bytes]:
-    chunk: list[str] = []
+def _ndjson(entities: Iterable[dict], lines_per_chunk: int = 2000) -> Iterator[bytes]:
+    chunk: list[bytes] = []
     for entity in entities:
-        chunk.append(_json(entity))
+        chunk.append(_encode(entity))
         if len(chunk) >= lines_per_chunk:
-            yield ("\n".join(chunk) + "\n").encode()
+            chunk.append(b"")
+            yield b"\n".join(chunk)
             chunk = []
     if chunk:
-        yield ("\n".join(chunk) + "\n").encode()
+        chunk.append(b"")
+        yield b"\n".join(chunk)
 
 
 def _content_type(chosen: str) -> str:
@@ -251,7 +334,7 @@ def export_schema(
     )
     examples: dict[str, list] = {MEDIA_TYPES[CSV]: [], MEDIA_TYPES[JSONL]: []}
     if example is not None:
-        csv_text = b"".join(csv_lines(list(example), [[example]])).decode()
+        csv_text = b"".join(csv_lines(list(example), [[_json(example)]])).decode()
         examples[MEDIA_TYPES[CSV]].append(
             OpenApiExample("CSV", value=csv_text, media_type=MEDIA_TYPES[CSV], response_only=True)
         )

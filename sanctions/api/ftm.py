@@ -7,15 +7,18 @@ it to the regime (`entity`, `program`, `authority`, `startDate`, `endDate`, ...)
 exported as what it lists: each of its designations and the Sanction of that regime.
 
 Everything is read from the records' JSON as the API serves it (the stored representations),
-so an entity says no more and no less than the API does. Properties are named as the FtM
+so an entity says no more and no less than the API does; only the fields mapped here are
+parsed (``FtmRecord``). Properties are named as the FtM
 schemata name them; a value the schema has no property for is left out (the JSON Lines export
 has everything).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypedDict
+
+import msgspec
 
 from core.api.exports import stored_bodies
 from core.names import name_parts
@@ -80,7 +83,42 @@ IDENTIFIER_PROPERTIES: dict[str, tuple[str, ...]] = {
     "email": ("email",),
 }
 OTHER_IDENTIFIER = ("idNumber",)
-REGIME_BATCH = 500
+REGIME_BATCH = 2000
+
+
+class _Brief(TypedDict, total=False):
+    id: Any
+    key: Any
+    name: Any
+    iso_alpha2: Any
+
+
+class _Identifier(TypedDict, total=False):
+    type: Any
+    value: Any
+
+
+class FtmRecord(TypedDict, total=False):
+    """The fields of a designation's JSON that its entities are made from."""
+
+    id: Any
+    kind: Any
+    name: Any
+    aliases: Any
+    reference_number: Any
+    regimes: list[_Brief] | None
+    listed_on: Any
+    delisted_on: Any
+    status: Any
+    nationality: _Brief | None
+    dates_of_birth: Any
+    remarks: Any
+    identifiers: list[_Identifier] | None
+
+
+# A designation's JSON text -> its FtmRecord (other fields are skipped, not parsed).
+designation_record = msgspec.json.Decoder(FtmRecord).decode
+_decode = msgspec.json.Decoder().decode
 
 
 def designation_schema(record: dict) -> str:
@@ -94,53 +132,68 @@ def designation_entity(record: dict, *, url: str) -> dict:
     """The designation's own entity (a Person, Vessel, ...)."""
     schema = designation_schema(record)
     allowed = PROPERTIES[schema]
-    properties: dict[str, list[str]] = {}
-
-    def add(name: str, values: Iterable) -> None:
-        if name not in allowed:
-            return
-        for value in _known(list(values)):
-            if value not in properties.setdefault(name, []):
-                properties[name].append(value)
-
-    add("name", [record["name"]])
-    add("alias", record.get("aliases") or [])
+    # Each property's values in the order given; unknown ones and repeats are left out below.
+    given: dict[str, list] = {"name": [record["name"]], "alias": record.get("aliases") or []}
     code = (record.get("nationality") or {}).get("iso_alpha2")
     if code:
-        add("nationality" if schema == "Person" else "country", [code.lower()])
-    add("birthDate", record.get("dates_of_birth") or [])
+        given["nationality" if schema == "Person" else "country"] = [code.lower()]
+    given["birthDate"] = record.get("dates_of_birth") or []
     for identifier in record.get("identifiers") or []:
         names = IDENTIFIER_PROPERTIES.get(identifier.get("type"), OTHER_IDENTIFIER)
         name = next((name for name in names if name in allowed), None)
-        if name is not None:
-            add(name, [identifier.get("value")])
-    add("notes", [record.get("remarks")])
+        value = identifier.get("value")
+        if name is not None and value not in (None, ""):
+            given.setdefault(name, []).append(value)
+    given["notes"] = [record.get("remarks")]
     if record.get("status") == "listed":
-        add("topics", ["sanction"])
-    add("sourceUrl", [url])
+        given["topics"] = ["sanction"]
+    given["sourceUrl"] = [url]
+    properties = {
+        name: kept
+        for name, values in given.items()
+        if name in allowed and (kept := list(dict.fromkeys(_known(values))))
+    }
     return {"id": record["id"], "schema": schema, "properties": properties}
 
 
-def sanction_entity(designation: dict, regime: dict, *, url: str) -> dict:
-    """The link of a designation to one regime it is listed under."""
-    issuer = regime.get("issuer") or {}
-    properties = {
-        "entity": [designation["id"]],
-        "program": [regime["name"]],
-        "programId": [regime["key"]],
-        "authority": [issuer.get("name")],
-        "authorityId": [designation.get("reference_number")],
-        "country": [(issuer.get("iso_alpha2") or "").lower()],
-        "provisions": [_measure_label(code) for code in regime.get("measures") or []],
-        "startDate": [designation.get("listed_on")],
-        "endDate": [designation.get("delisted_on")],
-        "sourceUrl": [url],
-    }
+def sanction_entity(
+    designation: dict, regime: dict, *, url: str, program: tuple[dict, dict] | None = None
+) -> dict:
+    """The link of a designation to one regime it is listed under (``program``: the
+    regime's part of it, ``sanction_program(regime)``, made once for many designations)."""
+    before, after = program or sanction_program(regime)
+    properties = {"entity": [str(designation["id"])], **before}
+    if designation.get("reference_number") not in (None, ""):
+        properties["authorityId"] = [str(designation["reference_number"])]
+    properties |= after
+    for name in ("listed_on", "delisted_on"):
+        if designation.get(name) not in (None, ""):
+            properties["startDate" if name == "listed_on" else "endDate"] = [str(designation[name])]
+    properties["sourceUrl"] = [url]
     return {
         "id": f"{designation['id']}.sanction.{regime['id']}",
         "schema": "Sanction",
-        "properties": {name: kept for name, given in properties.items() if (kept := _known(given))},
+        "properties": properties,
     }
+
+
+def sanction_program(regime: dict) -> tuple[dict, dict]:
+    """A regime's properties of a Sanction: those before the designation's `authorityId`,
+    and those after it (FtM's order)."""
+    issuer = regime.get("issuer") or {}
+    before = {
+        "program": [regime["name"]],
+        "programId": [regime["key"]],
+        "authority": [issuer.get("name")],
+    }
+    after = {
+        "country": [(issuer.get("iso_alpha2") or "").lower()],
+        "provisions": [_measure_label(code) for code in regime.get("measures") or []],
+    }
+    return (
+        {name: kept for name, given in before.items() if (kept := _known(given))},
+        {name: kept for name, given in after.items() if (kept := _known(given))},
+    )
 
 
 def _known(values: list) -> list[str]:
@@ -155,39 +208,45 @@ def _measure_label(code: str) -> str:
 
 
 def designations_entities(
-    batches: Iterable[list[dict]], *, detail_url: Callable[[str], str]
+    batches: Iterable[list[str]], *, detail_url: Callable[[str], str]
 ) -> Iterator[dict]:
     """Each designation's entity, then its Sanctions (one per public regime it shows)."""
-    regimes: dict[str, dict] = {}
-    for batch in batches:
-        wanted = {r["id"] for record in batch for r in record.get("regimes") or []} - regimes.keys()
+    regimes: dict[str, tuple[dict, tuple[dict, dict]]] = {}  # id -> (regime, its Sanction part)
+    read: set[str] = set()
+    for bodies in batches:
+        batch = [designation_record(body) for body in bodies]
+        wanted = {r["id"] for record in batch for r in record.get("regimes") or []} - read
         if wanted:  # regimes are few: each is read once per export
-            regimes |= {
-                pk: json.loads(body)
-                for pk, (body, _) in served(SanctionsRegime, sorted(wanted)).items()
-            }
+            read |= wanted
+            for pk, (body, _) in served(SanctionsRegime, sorted(wanted)).items():
+                regime = _decode(body)
+                regimes[pk] = (regime, sanction_program(regime))
         for record in batch:
             url = detail_url(record["id"])
             yield designation_entity(record, url=url)
             for brief in record.get("regimes") or []:
-                regime = regimes.get(brief["id"], brief)
-                yield sanction_entity(record, regime, url=url)
+                if brief["id"] in regimes:
+                    regime, program = regimes[brief["id"]]
+                    yield sanction_entity(record, regime, url=url, program=program)
+                else:  # not served: what the designation shows of it
+                    yield sanction_entity(record, brief, url=url)
 
 
 def regimes_entities(
-    batches: Iterable[list[dict]], *, detail_url: Callable[[str], str], size: int = REGIME_BATCH
+    batches: Iterable[list[str]], *, detail_url: Callable[[str], str], size: int = REGIME_BATCH
 ) -> Iterator[dict]:
     """For each regime, every public designation it lists: its entity and this regime's
     Sanction for it (a designation under several exported regimes appears under each)."""
-    for batch in batches:
-        for regime in batch:
+    for bodies in batches:
+        for regime in map(_decode, bodies):
+            program = sanction_program(regime)
             listed = public_view(Designation.objects.filter(regimes=regime["id"])).order_by("pk")
-            for bodies in stored_bodies(listed, size):
-                for body in bodies:
-                    record = json.loads(body)
+            for designations in stored_bodies(listed, size):
+                for body in designations:
+                    record = designation_record(body)
                     url = detail_url(record["id"])
                     yield designation_entity(record, url=url)
-                    yield sanction_entity(record, regime, url=url)
+                    yield sanction_entity(record, regime, url=url, program=program)
 
 
 def ftm_example(designation: dict, regime: dict) -> list[dict]:
