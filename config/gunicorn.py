@@ -14,9 +14,19 @@ limit_request_line = 8190
 # At most 100 header fields, each at most 8190 bytes (over either: gunicorn's HTML 400).
 limit_request_fields = 100
 limit_request_field_size = 8190
-# A worker silent for 30 s is killed and restarted; the client's connection is closed.
-timeout = 30
-graceful_timeout = 30
-keepalive = 5
+# gthread workers: requests run in a pool of threads while the worker's main thread keeps
+# beating, so a long response (a bulk export streams a million records for about a minute) is
+# not cut off. `timeout` then restarts only a worker whose main thread stopped beating for
+# 30 s (stuck); what ends a runaway request is the database's statement timeout (below). The
+# sync worker's `timeout` would kill every response longer than 30 s.
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+timeout = 30
+graceful_timeout = 30  # on a restart, a response still streaming after 30 s is cut off
+keepalive = 5
+# The workers' database statements are cancelled after this many seconds (PostgreSQL; the
+# request gets a JSON 500): a query no index serves cannot hold a thread and a connection for
+# ever. An export is one short query per batch. Commands (imports, migrations) are not bound.
+raw_env = [f"DATABASE_STATEMENT_TIMEOUT={os.environ.get('DATABASE_STATEMENT_TIMEOUT', '30')}"]
 accesslog = "-"

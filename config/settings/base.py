@@ -100,6 +100,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL cancels a statement that runs longer than this many seconds (0: never).
+# config/gunicorn.py sets 30 for the web workers; commands (imports, migrations) run unbound.
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 0)
+if DATABASE_STATEMENT_TIMEOUT > 0 and "postgresql" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every worker), per-process memory otherwise.

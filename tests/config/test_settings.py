@@ -140,3 +140,25 @@ def test_gunicorn_limits_are_above_the_apps_own():
     assert (gunicorn.limit_request_fields, gunicorn.limit_request_field_size) == (100, 8190)
     assert gunicorn.timeout == 30
     assert "--config config/gunicorn.py" in (REPO / "Makefile").read_text()
+
+
+def test_gunicorn_workers_keep_beating_while_a_long_response_streams():
+    """A sync worker is killed when one response outlasts `timeout`; a bulk export streams
+    for minutes, so the workers are threaded and the database bounds a runaway statement."""
+    from config import gunicorn
+
+    assert gunicorn.worker_class == "gthread"
+    assert gunicorn.threads >= 2  # an export holds one thread; the others keep answering
+    assert "DATABASE_STATEMENT_TIMEOUT=30" in gunicorn.raw_env
+
+
+def test_statement_timeout_reaches_postgresql_connections_only_when_set():
+    show = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
+    )
+    postgres = "postgres://postgres@127.0.0.1:5432/not_connected"
+    result = run_manage("shell", "-c", show, DATABASE_URL=postgres, DATABASE_STATEMENT_TIMEOUT="30")
+    assert result.stdout.strip().splitlines()[-1] == "-c statement_timeout=30s", result.stderr
+    result = run_manage("shell", "-c", show, DATABASE_URL=postgres)
+    assert result.stdout.strip().splitlines()[-1] == "None", result.stderr
