@@ -48,12 +48,16 @@ EXTENSIONS = {CSV: "csv", JSONL: "jsonl", FTM: "ftm.json"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"
 STORED_BODY = "stored_body"
-# Serializer fields whose values are objects or lists (a CSV cell parses them only as needed).
-NESTED_FIELDS = (BaseSerializer, ManyRelatedField, ListField, DictField, JSONField)
+# Serializer fields whose values may be objects or lists (read as JSON text for CSV).
+NESTED_FIELDS = (ManyRelatedField, ListField, DictField, JSONField)
 
 _decode = msgspec.json.Decoder().decode
-_fields = msgspec.json.Decoder(dict[str, msgspec.Raw]).decode  # an object's values, unparsed
-_objects = msgspec.json.Decoder(list[dict[str, msgspec.Raw]]).decode
+# A linked record as a CSV cell shows it: its id (required: an object without one is JSON).
+_Linked = msgspec.defstruct("Linked", [("id", Any)])
+# An object's id, or UNSET where it has none (its other values are skipped, not parsed).
+_MaybeId = msgspec.defstruct("MaybeId", [("id", Any, msgspec.UNSET)])
+_maybe_id = msgspec.json.Decoder(_MaybeId).decode
+_maybe_ids = msgspec.json.Decoder(list[_MaybeId]).decode
 _encode = msgspec.json.Encoder().encode
 
 
@@ -129,42 +133,66 @@ def json_cell(raw: bytes) -> str:
         return ""
     if b"\\u202" in raw:
         return csv_cell(_decode(raw))  # the renderer escapes U+2028/U+2029, json.dumps does not
-    if first == b"{":
-        fields = _fields(raw)
-        return spreadsheet_safe(str(_decode(fields["id"])) if "id" in fields else raw.decode())
-    if raw[:2] == b"[{":
-        try:
-            items = _objects(raw)
-        except msgspec.ValidationError:  # objects mixed with other values
-            return csv_cell(_decode(raw))
-        if all("id" in item for item in items):
-            ids = LIST_SEPARATOR.join(str(_decode(item["id"])) for item in items)
-            return spreadsheet_safe(ids)
-        return spreadsheet_safe(raw.decode())  # a nested object without an id: its JSON
+    try:
+        if first == b"{":
+            found = _maybe_id(raw).id
+            return spreadsheet_safe(raw.decode() if found is msgspec.UNSET else str(found))
+        if raw[:2] == b"[{":
+            ids = [item.id for item in _maybe_ids(raw)]
+            if msgspec.UNSET not in ids:
+                return spreadsheet_safe(LIST_SEPARATOR.join(map(str, ids)))
+            return spreadsheet_safe(raw.decode())  # a nested object without an id: its JSON
+    except msgspec.ValidationError:  # objects mixed with other values
+        pass
     return csv_cell(_decode(raw))
 
 
+def column_shapes(fields: dict) -> dict[str, Any]:
+    """How to read each column of a serializer's records for CSV (msgspec types): a linked
+    record or a list of them only by its `id` (``_Linked``), another object or list as JSON
+    text (msgspec.Raw), anything else parsed."""
+    shapes: dict[str, Any] = {}
+    for name, field in fields.items():
+        if isinstance(field, BaseSerializer):
+            child = getattr(field, "child", field)
+            linked = "id" in getattr(child, "fields", {})
+            many = child is not field
+            shapes[name] = (list[_Linked] if many else _Linked | None) if linked else msgspec.Raw
+        elif isinstance(field, NESTED_FIELDS):
+            shapes[name] = msgspec.Raw
+    return shapes
+
+
 def csv_lines(
-    columns: list[str], bodies: Iterable[list[str]], *, nested: Iterable[str] = ()
+    columns: list[str], bodies: Iterable[list[str]], *, shapes: dict[str, Any] | None = None
 ) -> Iterator[bytes]:
     """A header row, then one row per record (from its JSON text), a batch at a time, as
-    UTF-8. The ``nested`` columns (objects and lists) are kept as JSON text until their cell
-    is made, so that only what the cell shows is parsed."""
-    row_values = _row_decoder(columns, frozenset(nested))
+    UTF-8. ``shapes`` (``column_shapes``) says what of a column to parse; a record that does
+    not have those shapes is read in full, so the cells are the same either way."""
+    typed = _row_decoder(columns, shapes or {})
+    generic = _row_decoder(columns, {name: msgspec.Raw for name in shapes or {}})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for batch in bodies:
-        writer.writerows(
-            # The common cell, a text that cannot run as a formula, without a call.
-            [
-                value
-                if value.__class__ is str and not value.startswith(FORMULA_STARTS)
-                else _cell(value)
-                for value in row_values(body)
-            ]
-            for body in batch
-        )
+        rows = []
+        for body in batch:
+            try:
+                values = typed(body)
+            except msgspec.ValidationError:
+                values = generic(body)
+            # The common cells, a text that cannot run as a formula and null, without a call.
+            rows.append(
+                [
+                    value
+                    if value.__class__ is str and not value.startswith(FORMULA_STARTS)
+                    else ""
+                    if value is None
+                    else _cell(value)
+                    for value in values
+                ]
+            )
+        writer.writerows(rows)
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()
@@ -172,13 +200,10 @@ def csv_lines(
         yield buffer.getvalue().encode()
 
 
-def _row_decoder(columns: list[str], nested: frozenset[str]) -> Callable[[str], tuple]:
-    """A record's JSON text -> its values in ``columns`` order (None where absent); a nested
-    column's value stays JSON text (msgspec.Raw), the others are parsed."""
-    fields = [
-        (f"c{index}", msgspec.Raw if name in nested else Any, None)
-        for index, name in enumerate(columns)
-    ]
+def _row_decoder(columns: list[str], shapes: dict[str, Any]) -> Callable[[str], tuple]:
+    """A record's JSON text -> its values in ``columns`` order (None where absent), each read
+    as ``shapes`` says (parsed in full where it says nothing)."""
+    fields = [(f"c{index}", shapes.get(name, Any), None) for index, name in enumerate(columns)]
     names = {f"c{index}": name for index, name in enumerate(columns)}
     row = msgspec.defstruct("ExportRow", fields, rename=names)
     decode, values = msgspec.json.Decoder(row).decode, msgspec.structs.astuple
@@ -186,8 +211,14 @@ def _row_decoder(columns: list[str], nested: frozenset[str]) -> Callable[[str], 
 
 
 def _cell(value: Any) -> str:
-    if value.__class__ is msgspec.Raw:
-        return json_cell(bytes(value))
+    kind = value.__class__
+    if kind is msgspec.Raw:
+        raw = bytes(value)
+        return "" if raw == b"[]" else json_cell(raw)
+    if kind is _Linked:
+        return spreadsheet_safe(str(value.id))
+    if kind is list and value and value[0].__class__ is _Linked:
+        return spreadsheet_safe(LIST_SEPARATOR.join(str(item.id) for item in value))
     return csv_cell(value)
 
 
@@ -220,8 +251,7 @@ class ExportMixin:
             stream = (("\n".join(batch) + "\n").encode() for batch in batches if batch)
         elif chosen == CSV:
             fields = self.get_serializer_class()().fields
-            nested = [name for name, field in fields.items() if isinstance(field, NESTED_FIELDS)]
-            stream = csv_lines(list(fields), batches, nested=nested)
+            stream = csv_lines(list(fields), batches, shapes=column_shapes(fields))
         else:
             stream = _ndjson(self.ftm_export(batches))
         response = StreamingHttpResponse(stream, content_type=_content_type(chosen))

@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.api.exports import ExportMixin, csv_cell, csv_lines
+from core.api.exports import ExportMixin, column_shapes, csv_cell, csv_lines
 from core.models import Representation
 from sanctions.api.ftm import PROPERTIES
 from sanctions.models import DesignationIdentifier, SanctionsRegime
@@ -339,14 +339,20 @@ def test_csv_cells_never_start_a_formula(api_client):
 def test_csv_cells_from_json_text_are_the_cells_of_the_parsed_value(value):
     """CSV rows are made from the records' JSON texts, parsing only what a cell needs: each
     cell is the one the parsed value gives (nested or not)."""
+    from rest_framework import serializers
     from rest_framework.renderers import JSONRenderer
+
+    class Linked(serializers.Serializer):
+        id = serializers.CharField()
 
     record = {"id": "r", "value": value}
     text = JSONRenderer().render(record).decode()  # as the API renders a body
     expected = [["id", "value"], ["r", csv_cell(value)]]
-    for nested in ((), ("value",)):
-        lines = b"".join(csv_lines(["id", "value"], [[text]], nested=nested)).decode()
-        assert list(csv.reader(io.StringIO(lines, newline=""))) == expected, nested
+    # Read in full, as JSON text, as a linked record, as a list of them: the same cell.
+    for field in (serializers.CharField(), serializers.JSONField(), Linked(), Linked(many=True)):
+        shapes = column_shapes({"id": serializers.CharField(), "value": field})
+        lines = b"".join(csv_lines(["id", "value"], [[text]], shapes=shapes)).decode()
+        assert list(csv.reader(io.StringIO(lines, newline=""))) == expected, shapes
 
 
 def test_an_outdated_stored_body_is_rendered_again_in_the_batch(api_client, listed):
