@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.choices import ReviewStatus
 from core.models import PartialDatesModel, ReviewedModel, TimeStampedModel
 from core.partial_dates import (
     PartialDate,
@@ -215,7 +216,14 @@ class Designation(ReviewedModel, PartialDatesModel, TimeStampedModel):
         ordering = ["name", "id"]
         indexes = [
             # The list's default order within one nationality: its filter reads no other rows.
-            models.Index(fields=["nationality", "name", "id"], name="designation_nationality_name")
+            models.Index(fields=["nationality", "name", "id"], name="designation_nationality_name"),
+            # The public list's default order (name, id) over published rows only: a keyset
+            # walk (cursor pages, exports) reads it without the table (PostgreSQL: index-only).
+            models.Index(
+                fields=["name", "id"],
+                condition=models.Q(review_status=ReviewStatus.PUBLISHED),
+                name="designation_published_name",
+            ),
         ]
         constraints = [
             partial_date_constraint("designation", "listed_on"),
