@@ -15,12 +15,13 @@ limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
 # gthread workers: requests run in a pool of threads while the worker's main thread keeps
-# beating, so a long response (a bulk export streams a million records for about a minute) is
-# not cut off. `timeout` then restarts only a worker whose main thread stopped beating for
-# 30 s (stuck); what ends a runaway request is the database's statement timeout (below). The
-# sync worker's `timeout` would kill every response longer than 30 s.
+# beating, so a long response (an export of a million records streams for tens of seconds,
+# longer to a slow client) is not cut off. `timeout` then restarts only a worker whose main
+# thread stopped beating for 30 s (stuck); what ends a runaway request is the database's
+# statement timeout (below). A sync worker's `timeout` kills every response longer than 30 s.
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "4"))
+# An export holds one thread while the other answers; more threads would share one GIL.
+threads = int(os.environ.get("WEB_THREADS", "2"))
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = 30
 graceful_timeout = 30  # on a restart, a response still streaming after 30 s is cut off
