@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from core.history import change_reason
@@ -250,3 +250,19 @@ def test_render_representations_warms_an_empty_store(seeded):
     for model in (Party, Treaty, SanctionsRegime, Citation):
         for pk in model.objects.values_list("pk", flat=True):
             assert_current(model, pk)
+
+
+def test_render_representations_renders_only_the_models_named(seeded):
+    Representation.objects.all().delete()
+    out = io.StringIO()
+    call_command("render_representations", "--model", "sanctions.SanctionsRegime", stdout=out)
+    assert out.getvalue().splitlines() == [
+        f"sanctions.SanctionsRegime: {SanctionsRegime.objects.count()} rendered"
+    ]
+    for pk in SanctionsRegime.objects.values_list("pk", flat=True):
+        assert_current(SanctionsRegime, pk)
+    assert not Representation.objects.exclude(
+        content_type=ContentType.objects.get_for_model(SanctionsRegime)
+    ).exists()
+    with pytest.raises(CommandError, match="no stored representation"):
+        call_command("render_representations", "--model", "core.Change")
