@@ -133,12 +133,15 @@ def designation_entity(record: dict, *, url: str) -> dict:
     schema = designation_schema(record)
     allowed = PROPERTIES[schema]
     # Each property's values in the order given; unknown ones and repeats are left out below.
-    given: dict[str, list] = {"name": [record["name"]], "alias": record.get("aliases") or []}
+    given: dict[str, list] = {"name": [record["name"]]}
+    if record.get("aliases"):
+        given["alias"] = record["aliases"]
     code = (record.get("nationality") or {}).get("iso_alpha2")
     if code:
         given["nationality" if schema == "Person" else "country"] = [code.lower()]
-    given["birthDate"] = record.get("dates_of_birth") or []
-    for identifier in record.get("identifiers") or []:
+    if record.get("dates_of_birth"):
+        given["birthDate"] = record["dates_of_birth"]
+    for identifier in record.get("identifiers") or ():
         names = IDENTIFIER_PROPERTIES.get(identifier.get("type"), OTHER_IDENTIFIER)
         name = next((name for name in names if name in allowed), None)
         value = identifier.get("value")
@@ -151,7 +154,7 @@ def designation_entity(record: dict, *, url: str) -> dict:
     properties = {
         name: kept
         for name, values in given.items()
-        if name in allowed and (kept := list(dict.fromkeys(_known(values))))
+        if name in allowed and (kept := _distinct(values))
     }
     return {"id": record["id"], "schema": schema, "properties": properties}
 
@@ -198,6 +201,12 @@ def sanction_program(regime: dict) -> tuple[dict, dict]:
 
 def _known(values: list) -> list[str]:
     return [str(value) for value in values if value not in (None, "")]
+
+
+def _distinct(values: list) -> list[str]:
+    """The known values as text, each once, in the order given."""
+    kept = _known(values)
+    return kept if len(kept) < 2 else list(dict.fromkeys(kept))
 
 
 def _measure_label(code: str) -> str:
