@@ -100,6 +100,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the register's queries are short, but the draft checks give some
+    # plans (the change feed's) a cost estimate high enough to start LLVM, which then spent
+    # 7.8 s compiling 865 functions for a 50-row page that runs in milliseconds (EXPLAIN
+    # ANALYZE at 1M designations, docs/benchmarks.md). Options in DATABASE_URL are kept.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every worker), per-process memory otherwise.
