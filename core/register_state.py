@@ -14,7 +14,9 @@ outermost change_reason block, or at once for a write outside one.
 from __future__ import annotations
 
 import secrets
+from contextvars import ContextVar
 
+from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
@@ -24,12 +26,38 @@ _TABLE = RegisterState._meta.db_table
 ROW = 1
 
 
+# A read-only request (GET, HEAD, OPTIONS) reads the version once and keys everything it
+# caches by that reading: the read cache, list counts, citation counts, screening key counts.
+# What it then reads of the data is at least as new as that version, which is all those
+# caches need (see the module docstring). Writes read it afresh each time.
+_read_this_request: ContextVar[str | None] = ContextVar("register_version", default=None)
+_reading_once: ContextVar[bool] = ContextVar("register_version_once", default=False)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _request_started(sender, environ=None, **kwargs) -> None:
+    _read_this_request.set(None)
+    _reading_once.set((environ or {}).get("REQUEST_METHOD") in SAFE_METHODS)
+
+
+def _request_finished(sender, **kwargs) -> None:
+    _read_this_request.set(None)
+    _reading_once.set(False)
+
+
+request_started.connect(_request_started, dispatch_uid="register_state_started")
+request_finished.connect(_request_finished, dispatch_uid="register_state_finished")
+
+
 def version() -> str:
-    """The current version (one indexed read of one row).
+    """The current version (one indexed read of one row; once per read-only request).
 
     Often the first query of a request: with CONN_HEALTH_CHECKS it then stands in for
     Django's health check (a separate ``SELECT 1`` round trip). A connection that fails it
     is closed and the read made once more on a new one, which is what the check would do."""
+    known = _read_this_request.get()
+    if known is not None:
+        return known
     if (
         connection.health_check_enabled
         and not connection.health_check_done
@@ -38,10 +66,16 @@ def version() -> str:
     ):
         connection.health_check_done = True
         try:
-            return _read()
+            return _remember(_read())
         except DatabaseError:
             connection.close()
-    return _read()
+    return _remember(_read())
+
+
+def _remember(token: str) -> str:
+    if _reading_once.get():
+        _read_this_request.set(token)
+    return token
 
 
 def _read() -> str:

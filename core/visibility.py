@@ -106,9 +106,13 @@ def private_pks(model: type[Model], *, _seen: frozenset = frozenset()) -> QueryS
         hidden = private_pks(field.related_model, _seen=_seen | {model})
         parts.append(rows.filter(**{f"{parent}__in": hidden}))
     for key in _generic_keys(model):
-        parts.append(
-            rows.filter(private_records_q(key.ct_field, key.fk_field, _seen=_seen | {model}))
-        )
+        # One part per kind of record, each found through the (content type, object id)
+        # index; one condition ORed over the kinds read the whole table (2.3M citations at
+        # 1M designations: 1.2 s for each change-feed page).
+        for condition in _private_record_conditions(
+            key.ct_field, key.fk_field, _seen=_seen | {model}
+        ):
+            parts.append(rows.filter(condition))
     keys = [part.values("pk") for part in parts]
     return keys[0].union(*keys[1:]) if len(keys) > 1 else keys[0]
 
@@ -122,20 +126,32 @@ def private_records_q(
 ) -> Q:
     """Rows whose (content type, object id) points at a record the public may not see."""
     condition = Q(pk__in=[])
+    for part in _private_record_conditions(content_type_field, object_id_field, _seen=_seen):
+        condition |= part
+    return condition
+
+
+def _private_record_conditions(
+    content_type_field: str, object_id_field: str, *, _seen: frozenset
+) -> list[Q]:
+    """For each kind of recorded record: rows pointing at one of its private records."""
+    conditions = []
     for model in apps.get_models():  # called once the app registry is ready (results are cached)
         if model in _seen or not _is_ruled(model) or not hasattr(model, "history"):
             continue  # only recorded models (those with a history) are cited or logged
         hidden = model._default_manager.filter(pk__in=private_pks(model, _seen=_seen | {model}))
         ids = hidden.order_by().annotate(_id=Cast("pk", CharField())).values("_id")
         # Match the content type by name, not by a looked-up row: building this touches no table.
-        condition |= Q(
-            **{
-                f"{content_type_field}__app_label": model._meta.app_label,
-                f"{content_type_field}__model": model._meta.model_name,
-                f"{object_id_field}__in": ids,
-            }
+        conditions.append(
+            Q(
+                **{
+                    f"{content_type_field}__app_label": model._meta.app_label,
+                    f"{content_type_field}__model": model._meta.model_name,
+                    f"{object_id_field}__in": ids,
+                }
+            )
         )
-    return condition
+    return conditions
 
 
 def public_pks(model: type[Model], pks: Iterable) -> set[str]:

@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from core.visibility import RelatedCount
+from django.core.cache import cache
+from django.db.models import Count
+
+from core import register_state
+from core.visibility import RelatedCount, public_q
 from sources.models import Citation, Source
+
+# Writes through the services replace the register version at once; this bounds what a write
+# that bypasses them (raw SQL) can leave stale, as for list counts (core.api.pagination).
+CITATION_COUNTS_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -36,9 +44,23 @@ def citations_failing_verification() -> Iterator[CitationProblem]:
             )
 
 
-def sources_for_api():
-    """Sources with how many citations quote each (in a public view, how many public ones)."""
+def sources_with_citation_counts():
+    """Sources with how many citations quote each, drafts included (a curator's view)."""
     return Source.objects.annotate(citation_count=RelatedCount(Citation, "source"))
+
+
+def public_citation_counts() -> dict[str, int]:
+    """How many public citations quote each source, kept per register version.
+
+    One grouped count over every citation: at 1M designations (2.3M citations) counting them
+    for each page of sources took 1.4 s a request; now once per write."""
+    key = f"public-citation-counts:{register_state.version()}"
+    counts = cache.get(key)
+    if counts is None:
+        rows = Citation.objects.filter(public_q(Citation)).order_by().values("source_id")
+        counts = dict(rows.annotate(n=Count("pk")).values_list("source_id", "n"))
+        cache.set(key, counts, CITATION_COUNTS_SECONDS)
+    return counts
 
 
 def citations_for_api():

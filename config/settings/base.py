@@ -103,10 +103,15 @@ DATABASES = {
 # PostgreSQL cancels a statement that runs longer than this many seconds (0: never).
 # config/gunicorn.py sets 30 for the web workers; commands (imports, migrations) run unbound.
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 0)
-if DATABASE_STATEMENT_TIMEOUT > 0 and "postgresql" in DATABASES["default"]["ENGINE"]:
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"
-    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the register's queries are short, but the draft checks give some
+    # plans (the change feed's) a cost estimate high enough to start LLVM, which then spent
+    # 7.8 s compiling 865 functions for a 50-row page that runs in milliseconds (EXPLAIN
+    # ANALYZE at 1M designations, docs/benchmarks.md). Options in DATABASE_URL are kept.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
+    if DATABASE_STATEMENT_TIMEOUT > 0:
+        _pg_options["options"] += f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every worker), per-process memory otherwise.

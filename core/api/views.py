@@ -119,11 +119,12 @@ class RegisterReadOnlyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
+        # A public list's count is the same for every public reader: kept per register version.
+        self.paginator.cache_count = not self._drafts_requested()
         if not self._stored():
             response = super().list(request, *args, **kwargs)
             return self._conditional(response, representation_etag(response.data))
         queryset = self.stored_list_queryset()
-        self.paginator.cache_count = True  # the same for every public reader
         names = [name for name, _ in ordering_terms(queryset)]
         rows = self.paginate_queryset(queryset.values_list("pk", *names))
         pks = [str(row[0]) for row in rows]

@@ -12,6 +12,20 @@ class SuccessionStepSerializer(serializers.Serializer):
     successor = serializers.CharField(help_text="Id of the party it leads to.")
 
 
+class TimelineParties(serializers.ListSerializer):
+    """An entry's parties, each party rendered once per response: a timeline repeats the same
+    few parties across hundreds of entries (536 at 100,000 treaties, 15,000 memberships)."""
+
+    def to_representation(self, data):
+        rendered = self.context.setdefault("party_briefs", {})
+        briefs = []
+        for party in data:
+            if party.pk not in rendered:
+                rendered[party.pk] = self.child.to_representation(party)
+            briefs.append(rendered[party.pk])
+        return briefs
+
+
 class TimelineEntrySerializer(serializers.Serializer):
     """One treaty or regime that ties the two parties."""
 
@@ -27,8 +41,9 @@ class TimelineEntrySerializer(serializers.Serializer):
         allow_null=True,
         help_text="With `on`: in force (treaty) or active (regime) that day; else null.",
     )
-    parties = PartyBriefSerializer(
-        many=True, help_text="Its parties (treaty) or issuer and targets (regime)."
+    parties = TimelineParties(
+        child=PartyBriefSerializer(),
+        help_text="Its parties (treaty) or issuer and targets (regime).",
     )
     via_succession = SuccessionStepSerializer(
         many=True,

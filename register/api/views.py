@@ -66,11 +66,10 @@ class RelationsView(APIView):
         query = RelationsQuerySerializer(data=request.query_params)
         if not query.is_valid():
             raise ValidationError(query.errors)
-        if party_resolve(id) is not None and party_resolve(id) == party_resolve(other):
+        parties = {"id": party_resolve(id), "other": party_resolve(other)}
+        if parties["id"] is not None and parties["id"] == parties["other"]:
             raise ValidationError({"other": ["Give two different parties."]}, code="invalid")
-        parties = {}
         for name, ref in (("id", id), ("other", other)):
-            parties[name] = party_resolve(ref)
             if parties[name] is None:
                 raise NotFound(f"No party with id or ISO alpha-2 code {ref!r}.")
         on = query.validated_data.get("on")

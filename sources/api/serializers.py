@@ -34,10 +34,22 @@ class CitationSerializer(RecordReadSerializer):
         fields = ["source", "field", "quote", "start", "end", "stance", "note"]
 
 
+class CitationCountField(serializers.IntegerField):
+    """A source's citation count: annotated on the row in a curator's view (drafts included),
+    else the public count from ``context["citation_counts"]``
+    (sources.selectors.public_citation_counts)."""
+
+    def get_attribute(self, instance):
+        counted = getattr(instance, "citation_count", None)
+        if counted is not None:
+            return counted
+        return self.context["citation_counts"].get(instance.pk, 0)
+
+
 class SourceSerializer(RecordReadSerializer):
     """A document that facts come from."""
 
-    citation_count = serializers.IntegerField(
+    citation_count = CitationCountField(
         read_only=True, help_text="How many citations quote this source."
     )
 

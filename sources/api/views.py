@@ -10,7 +10,12 @@ from sources.api.serializers import (
     SourceSerializer,
 )
 from sources.api.write_serializers import CitationWriteSerializer, SourceWriteSerializer
-from sources.selectors import citations_for_api, sources_for_api
+from sources.models import Source
+from sources.selectors import (
+    citations_for_api,
+    public_citation_counts,
+    sources_with_citation_counts,
+)
 
 
 @extend_schema_view(
@@ -36,7 +41,7 @@ from sources.selectors import citations_for_api, sources_for_api
     **write_schema("source", "sources"),
 )
 class SourceViewSet(RegisterViewSet):
-    queryset = sources_for_api()
+    queryset = sources_with_citation_counts()  # a curator's view; the public's: published_only
     serializer_class = SourceSerializer
     write_serializer_class = SourceWriteSerializer
     filterset_class = SourceFilterSet
@@ -52,6 +57,17 @@ class SourceViewSet(RegisterViewSet):
         queryset = super().get_queryset()
         # The full text is only needed (and only sent) on the detail view.
         return queryset if self.action == "retrieve" else queryset.defer("text")
+
+    def published_only(self, queryset):
+        # Without the per-row count: the public counts come from the serializer's context,
+        # counted once per register version (public_citation_counts).
+        return super().published_only(Source.objects.all())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.request is not None and not self._drafts_requested():
+            context["citation_counts"] = public_citation_counts()  # kept per register version
+        return context
 
 
 @extend_schema_view(

@@ -6,9 +6,13 @@ import json
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
+from core.api import pagination
+from core.api.pagination import sorted_if_few
 from tests.factories import make_designation, make_regime, make_treaty
+from treaties.models import Treaty
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +110,34 @@ def test_a_cursor_made_for_another_order_is_refused_not_misread(api_client, reco
     assert response.status_code == 400
     error = response.json()["errors"][0]
     assert error["attr"] == "cursor" and "start again" in error["detail"]
+
+
+@pytest.mark.parametrize(
+    "ordering", [["title", "pk"], ["-title", "pk"], ["-title", "-signed_on", "pk"], ["-pk"]]
+)
+def test_a_few_rows_sorted_for_their_page_keep_the_order_an_index_gives(records, ordering):
+    plain = Treaty.objects.order_by(*ordering)
+    with CaptureQueriesContext(connection) as queries:
+        sorted_ids = list(sorted_if_few(plain, count=6).values_list("pk", flat=True))
+    assert sorted_ids == list(plain.values_list("pk", flat=True))
+    assert "|| '')" in queries[0]["sql"]  # the first term is one no index serves
+
+
+def test_a_term_the_ordering_filter_wrote_is_rewritten_with_its_null_placement(records):
+    # ?ordering= writes each term as F(...).asc/desc(nulls_last=True) (core.api.filters).
+    for term in (F("title").asc(nulls_last=True), F("title").desc(nulls_last=True)):
+        plain = Treaty.objects.order_by(term, "pk")
+        with CaptureQueriesContext(connection) as queries:
+            sorted_ids = list(sorted_if_few(plain, count=6).values_list("pk", flat=True))
+        assert sorted_ids == list(plain.values_list("pk", flat=True))
+        sql = queries[0]["sql"]
+        assert "|| '')" in sql and ("NULLS LAST" in sql or connection.vendor == "sqlite")
+
+
+def test_only_a_few_text_ordered_rows_are_rewritten(records, monkeypatch):
+    monkeypatch.setattr(pagination, "SORT_FEW_ROWS", 5)
+    plain = Treaty.objects.order_by("title", "pk")
+    assert pagination.sorted_if_few(plain, count=6) is plain
+    assert pagination.sorted_if_few(plain, count=5) is not plain
+    by_date = Treaty.objects.order_by("signed_on", "pk")  # a date column keeps its plan
+    assert pagination.sorted_if_few(by_date, count=5) is by_date

@@ -59,6 +59,22 @@ def test_a_repeated_public_read_costs_one_query_and_answers_the_same(seeded, api
     assert dict(again.items()) == dict(first.items())  # ETag and Cache-Control included
 
 
+@pytest.mark.parametrize("path", ["/api/v1/designations/?q=kim", "/api/v1/sources/"])
+def test_a_read_reads_the_register_version_once(seeded, api_client, path):
+    # The read cache, the list's count and the sources' citation counts are all keyed by it.
+    with CaptureQueriesContext(connection) as captured:
+        assert api_client.get(path).status_code == 200
+    versions = [q for q in captured if register_state._TABLE in q["sql"]]
+    assert len(versions) == 1
+    party = Party.objects.get(pk="north-korea")
+    party.name = "North Korea (DPRK)"
+    party_write(party=party)
+    # The next request reads it afresh and misses (the list is counted again).
+    with CaptureQueriesContext(connection) as captured:
+        assert api_client.get(path).status_code == 200
+    assert any('AS "__count"' in q["sql"] for q in captured)
+
+
 def test_a_conditional_read_is_answered_304_from_the_cache(seeded, api_client):
     path = "/api/v1/treaties/russia-dprk-2024/"
     etag = api_client.get(path)["ETag"]

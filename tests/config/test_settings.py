@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 REPO = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k8#Vq2!xZp9@Lm4$Tn7&Rb1*Yc6^Hd3%Wf5(Gs0)Je8-Ua2+Io4=Pk7;Ql9"
 
@@ -159,6 +162,31 @@ def test_statement_timeout_reaches_postgresql_connections_only_when_set():
     )
     postgres = "postgres://postgres@127.0.0.1:5432/not_connected"
     result = run_manage("shell", "-c", show, DATABASE_URL=postgres, DATABASE_STATEMENT_TIMEOUT="30")
-    assert result.stdout.strip().splitlines()[-1] == "-c statement_timeout=30s", result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "-c jit=off -c statement_timeout=30s", (
+        result.stderr
+    )
     result = run_manage("shell", "-c", show, DATABASE_URL=postgres)
-    assert result.stdout.strip().splitlines()[-1] == "None", result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "-c jit=off", result.stderr
+
+
+def test_postgresql_connections_turn_jit_off_and_keep_the_urls_own_options():
+    # A 50-row change-feed page spent 7.8 s in LLVM at 1M designations (docs/benchmarks.md).
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.db import connection as c; print(c.settings_dict['OPTIONS']['options'])",
+        DEBUG="1",
+        DATABASE_URL="postgres://db.invalid/register?options=-c%20statement_timeout%3D5s",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "-c statement_timeout=5s -c jit=off"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL only: runs in .ci/run's PostgreSQL pass"
+)
+def test_the_postgresql_server_runs_the_apps_queries_without_jit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -163,3 +163,23 @@ def test_the_api_deletes_through_the_service_keeping_the_deletion_in_the_feed(cu
     assert not Designation.objects.filter(pk="d-1").exists()
     deleted = Change.objects.filter(action="deleted", content_type__model="designation")
     assert deleted.get().object_id == "d-1"
+
+
+def test_records_created_in_bulk_each_get_their_version_change_and_links_chunk_by_chunk(
+    monkeypatch,
+):
+    from core import history
+
+    monkeypatch.setattr(history, "CHUNK", 2)  # five designations: three chunks
+    regimes = [SanctionsRegime.objects.get(pk="un-dprk")]
+    items = [
+        NewDesignation(values=good_values(id=f"d-{index}", name=f"Name {index}"), regimes=regimes)
+        for index in range(5)
+    ]
+    designations_create_many(items=items)
+    for index in range(5):
+        designation = Designation.objects.get(pk=f"d-{index}")
+        (version,) = designation.history.all()
+        assert version.history_type == "+" and version.name == f"Name {index}"
+        assert [r.sanctionsregime_id for r in version.regimes.all()] == ["un-dprk"]
+        assert Change.objects.filter(object_id=f"d-{index}", action="created").count() == 1
