@@ -295,9 +295,13 @@ def _units(tokens: tuple[str, ...]) -> list[tuple[str, frozenset[int]]]:
     return singles + pairs
 
 
+@lru_cache(maxsize=65536)
 def name_compare(query: tuple[str, ...], listed: tuple[str, ...]) -> NameComparison:
     """Align query tokens with listed tokens in any order (a token may meet two joined ones),
-    greedily best pair first; the score weighs query coverage 0.6 and listed coverage 0.4."""
+    greedily best pair first; the score weighs query coverage 0.6 and listed coverage 0.4.
+
+    Kept per pair of token tuples: a query meets the same listed names again and again (in
+    a batch, and where the lists give several designations the same name)."""
     candidates = []
     for q_unit, q_used in _units(query):
         for l_unit, l_used in _units(listed):

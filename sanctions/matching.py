@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, FloatField, Prefetch, Q, QuerySet, Sum, Value, When
 
 from core import register_state
 from core.names import name_compare, name_parts, names_keys
@@ -41,6 +42,7 @@ CANDIDATES = 30  # designations per query scored in full
 OVERFETCH = 4  # ranked without the scope, this many times as many are checked against it
 POSTINGS_BUDGET = 5_000  # index rows a query may read before its commoner keys are dropped
 KEY_COUNT_SECONDS = 3600  # a key's count is kept this long within one register version
+COUNT_CHUNK = 400  # keys counted per statement (SQLite allows 500 compound selects)
 
 # What each schema of the query may be among designations.
 SCHEMA_KINDS: dict[str, tuple[str, ...]] = {
@@ -121,9 +123,7 @@ def entities_match(
     *, queries: dict[str, EntityQuery], options: MatchOptions
 ) -> dict[str, QueryOutcome]:
     """Ranked public designations for each query, best first (ties by id)."""
-    scope = _scope(options)
-    version = register_state.version()
-    candidates = {key: _candidates(query, scope, version) for key, query in queries.items()}
+    candidates = _candidates(queries, _scope(options), register_state.version())
     loaded = _load({pk for ids in candidates.values() for pk in ids})
     outcomes = {}
     for key, query in queries.items():
@@ -159,32 +159,68 @@ def _scope(options: MatchOptions) -> Q:
     return scope
 
 
-def _candidates(query: EntityQuery, scope: Q, version: str) -> list[str]:
-    """Designation ids sharing the most (rarity-weighted) keys, plus identifier matches.
+def _candidates(queries: dict[str, EntityQuery], scope: Q, version: str) -> dict[str, list[str]]:
+    """For each query, the designation ids sharing the most (rarity-weighted) keys with it,
+    then those holding one of its identifiers.
 
-    The keys are ranked without the scope first (an index-only aggregate) and the best
-    ``OVERFETCH`` times as many as needed are checked against it; only when too few of
-    those are in scope is the aggregate repeated joined with the scope."""
-    in_scope = Designation.objects.filter(scope, kind__in=SCHEMA_KINDS[query.schema])
-    found: list[str] = []
-    weights = _key_weights(query_keys(query), version)
-    if weights:
-        ranked = _ranked(weights, DesignationNameKey.objects.all(), CANDIDATES * OVERFETCH)
-        kept = set(in_scope.filter(pk__in=ranked).values_list("pk", flat=True))
-        found = [pk for pk in ranked if pk in kept][:CANDIDATES]
-        if len(found) < CANDIDATES and len(ranked) == CANDIDATES * OVERFETCH:
+    The batch's keys are counted in one statement; each query's keys are ranked without the
+    scope (an index-only aggregate), and the best ``OVERFETCH`` times as many as needed of
+    every query are checked against the scope in one statement. Only for a query with too
+    few of those in scope is its aggregate repeated, joined with the scope."""
+    keys = {name: query_keys(query) for name, query in queries.items()}
+    counts = _key_counts(set().union(*keys.values()), version)
+    weights = {name: _key_weights(keys[name], counts) for name in queries}
+    everyone = DesignationNameKey.objects.all()
+    wanted = CANDIDATES * OVERFETCH
+    ranked = {name: _ranked(weights[name], everyone, wanted) for name in queries}
+    kinds = dict(
+        Designation.objects.filter(scope, pk__in={pk for ids in ranked.values() for pk in ids})
+        .values_list("pk", "kind")
+        .order_by()
+    )
+    found = {}
+    for name, query in queries.items():
+        allowed = SCHEMA_KINDS[query.schema]
+        found[name] = [pk for pk in ranked[name] if kinds.get(pk) in allowed][:CANDIDATES]
+        if len(found[name]) < CANDIDATES and len(ranked[name]) == wanted:
+            in_scope = Designation.objects.filter(scope, kind__in=allowed)
             scoped = DesignationNameKey.objects.filter(designation__in=in_scope)
-            found = _ranked(weights, scoped, CANDIDATES)
-    if query.identifiers:
-        by_identifier = DesignationIdentifier.objects.filter(
-            normalised__in=query.identifiers, designation__in=in_scope
-        ).values_list("designation_id", flat=True)
-        found.extend(pk for pk in by_identifier.order_by("designation_id") if pk not in found)
+            found[name] = _ranked(weights[name], scoped, CANDIDATES)
+    for name, ids in _identified(queries, scope).items():
+        found[name].extend(pk for pk in ids if pk not in found[name])
     return found
 
 
+def _identified(queries: dict[str, EntityQuery], scope: Q) -> dict[str, list[str]]:
+    """For each query, the designations in scope holding one of its identifiers, by id
+    (one statement for the batch)."""
+    wanted = set().union(*(query.identifiers for query in queries.values()))
+    if not wanted:
+        return {}
+    held = DesignationIdentifier.objects.filter(
+        normalised__in=wanted, designation__in=Designation.objects.filter(scope)
+    ).values_list("designation_id", "normalised", "designation__kind")
+    rows = sorted(held.order_by())
+    return {
+        name: list(
+            dict.fromkeys(
+                pk
+                for pk, normalised, kind in rows
+                if normalised in query.identifiers and kind in SCHEMA_KINDS[query.schema]
+            )
+        )
+        for name, query in queries.items()
+    }
+
+
 def _ranked(weights: dict[str, float], rows: QuerySet, limit: int) -> list[str]:
-    """Designation ids of ``rows`` by the summed weight of the keys they hold, best first."""
+    """Designation ids of ``rows`` by the summed weight of the keys they hold, best first
+    (ties by id). With one key every holder weighs the same: the first by id, read from
+    the index without aggregating a common key's every row."""
+    if len(weights) == 1:
+        (key,) = weights
+        first = rows.filter(key=key).order_by("designation_id")
+        return list(first.values_list("designation_id", flat=True)[:limit])
     ranked = (
         rows.filter(key__in=weights)
         .values("designation_id")
@@ -201,56 +237,90 @@ def _ranked(weights: dict[str, float], rows: QuerySet, limit: int) -> list[str]:
     return [row["designation_id"] for row in ranked[:limit]]
 
 
-def _key_weights(keys: Iterable[str], version: str) -> dict[str, float]:
+def _key_weights(keys: Iterable[str], counts: dict[str, int]) -> dict[str, float]:
     """The keys worth reading, rarest first within the budget, each weighted by rarity
-    (a token counts twice a phonetic or prefix key)."""
-    counts = _key_counts(set(keys), version)
+    (a token counts twice a phonetic or prefix key).
+
+    When every key is over the budget, one is read alone: the longest token key (a joined
+    pair such as ``t:mohammedali`` is the rarest of a common name's keys as a rule)."""
+    held = {key: counts[key] for key in keys if counts.get(key)}
     chosen: dict[str, float] = {}
     read = 0
-    for key, count in sorted(counts.items(), key=lambda item: (item[1], item[0])):
-        if chosen and read + count > POSTINGS_BUDGET:
+    for key, count in sorted(held.items(), key=lambda item: (item[1], item[0])):
+        if count > POSTINGS_BUDGET or read + count > POSTINGS_BUDGET:
             break
         read += count
         chosen[key] = (2.0 if key.startswith("t:") else 1.0) / (1 + math.log10(count))
+    if not chosen and held:
+        return {max(held, key=lambda key: (key.startswith("t:"), len(key), key)): 1.0}
     return chosen
 
 
 def _key_counts(keys: set[str], version: str) -> dict[str, int]:
-    """How many designations hold each key (those no designation holds left out).
+    """How many designations hold each key, up to ``POSTINGS_BUDGET + 1``: a key held by
+    more is too common to read, and by how much more does not matter.
 
-    Kept in the cache per register version: counting the postings of a common key reads its
-    whole index range (tens of thousands of rows at a million designations, nearly all of a
-    query's time), and the counts change only with a write (``version``)."""
+    Counting stops at the cap (a common key's whole index range, tens of thousands of rows at
+    a million designations, is never read) and the counts are kept in the cache per register
+    version, since they change only with a write (``version``)."""
     cache_key = {
-        key: f"name-key-count:{version}:{hashlib.sha256(key.encode()).hexdigest()[:24]}"
+        key: f"name-key-postings:{version}:{hashlib.sha256(key.encode()).hexdigest()[:24]}"
         for key in keys
     }
     kept = cache.get_many(list(cache_key.values()))
     counts = {key: kept[ck] for key, ck in cache_key.items() if ck in kept}
-    missing = keys - counts.keys()
+    missing = sorted(keys - counts.keys())
     if missing:
-        found = dict(
-            DesignationNameKey.objects.filter(key__in=sorted(missing))
-            .values("key")
-            .annotate(n=Count("id"))
-            .values_list("key", "n")
-        )
-        fresh = {key: found.get(key, 0) for key in missing}
+        fresh = _postings_counted(missing, cap=POSTINGS_BUDGET + 1)
         cache.set_many({cache_key[key]: n for key, n in fresh.items()}, KEY_COUNT_SECONDS)
         counts |= fresh
-    return {key: n for key, n in counts.items() if n}
+    return counts
+
+
+def _postings_counted(keys: list[str], *, cap: int) -> dict[str, int]:
+    """Index rows of each key, counted up to ``cap``: one statement of capped index range
+    scans (``LIMIT`` inside each), in chunks within SQLite's limit of compound selects."""
+    quote = connection.ops.quote_name
+    table, column = quote(DesignationNameKey._meta.db_table), quote("key")
+    one = (
+        f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {column} = %s "
+        f"LIMIT {int(cap)}) AS capped)"
+    )
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), COUNT_CHUNK):
+            chunk = keys[start : start + COUNT_CHUNK]
+            cursor.execute(
+                " UNION ALL ".join([one] * len(chunk)), [v for key in chunk for v in (key, key)]
+            )
+            counts.update(cursor.fetchall())
+    return counts
 
 
 def _load(ids: set[str]) -> dict[str, Designation]:
-    """The candidates with what scoring reads: names, aliases, identifiers, nationality."""
+    """The candidates with what scoring reads, and only that: kind, name, birth dates,
+    nationality, aliases and identifiers (three more statements, whatever their number)."""
     if not ids:
         return {}
-    designations: QuerySet[Designation] = Designation.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch(
-            "aliases", queryset=DesignationAlias.objects.only("designation_id", "name", "quality")
-        ),
-        Prefetch("identifiers", queryset=DesignationIdentifier.objects.all()),
-        Prefetch("nationality", queryset=Party.objects.filter(public_q(Party))),
+    designations: QuerySet[Designation] = (
+        Designation.objects.filter(pk__in=ids)
+        .only("id", "kind", "name", "dates_of_birth", "nationality_id")
+        .prefetch_related(
+            Prefetch(
+                "aliases",
+                queryset=DesignationAlias.objects.only("designation_id", "name", "quality"),
+            ),
+            Prefetch(
+                "identifiers",
+                queryset=DesignationIdentifier.objects.only(
+                    "designation_id", "type", "value", "normalised", "country"
+                ),
+            ),
+            Prefetch(
+                "nationality",
+                queryset=Party.objects.filter(public_q(Party)).only("id", "iso_alpha2"),
+            ),
+        )
     )
     return {d.pk: d for d in designations}
 
