@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import Case, FloatField, Prefetch, Q, QuerySet, Sum, Value, When
 
 from core import register_state
-from core.names import name_compare, name_parts, names_keys
+from core.names import NameComparison, name_compare, name_parts, name_words, names_keys
 from core.partial_dates import PartialDate, Precision
 from core.visibility import public_q
 from sanctions.choices import DesignationKind
@@ -388,14 +388,18 @@ def _name_feature(query: EntityQuery, designation: Designation) -> Feature:
     return Feature(value, detail)
 
 
-def _weak_reason(comparison, designation: Designation, name: str, what: str) -> str:
+def _weak_reason(comparison: NameComparison, designation: Designation, name: str, what: str) -> str:
     """Why a name match cannot stand alone, or "" when it can."""
     if comparison.informative < INFORMATIVE_LETTERS:
         return "only common or very short names matched"
-    person = designation.kind == DesignationKind.INDIVIDUAL
-    mononym = what == "primary name" and len(name_parts(name, legal_forms=False).tokens) == 1
-    if person and comparison.informative_tokens < 2 and not mononym:
-        return "one uncommon name of a person matched"
+    if designation.kind != DesignationKind.INDIVIDUAL:
+        return ""
+    # The listed name's words, not its tokens: a family name such as IZZ-AL-DIN is one name.
+    words = name_words(name)
+    listed = len({words[i] for i in comparison.listed_matched})
+    mononym = what == "primary name" and len(set(words)) == 1
+    if (comparison.informative_tokens < 2 or listed < 2) and not mononym:
+        return "one name of a person matched"
     return ""
 
 

@@ -113,6 +113,22 @@ def test_common_or_very_short_names_do_not_match_alone(lists, api_client, name):
     assert not [r for r in results(api_client, {"name": [name]}) if r["match"]]
 
 
+def test_a_family_name_of_several_tokens_alone_does_not_match(seeded, api_client):
+    designation_create(
+        values={
+            "id": "test-izz",
+            "kind": "individual",
+            "name": "IZZ-AL-DIN, Hasan",
+            "review_status": "published",
+        },
+        regimes=[SanctionsRegime.objects.get(key="UN-DPRK")],
+    )
+    other = results(api_client, {"name": ["Baz Izz-al-Din"]})[0]
+    assert other["id"] == "test-izz" and other["match"] is False
+    assert "one name of a person matched" in other["explanations"]["name"]["detail"]
+    assert results(api_client, {"name": ["Hasan Izz al-Din"]})[0]["match"] is True
+
+
 def test_unrelated_names_find_nothing(lists, api_client):
     assert results(api_client, {"name": ["Margaret Thatcher"]}) == []
 
