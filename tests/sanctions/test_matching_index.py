@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sanctions import matching
+from sanctions import match_index
 from sanctions.identifiers import Identifier
 from sanctions.matching import EntityQuery, MatchOptions, entities_match
 from sanctions.models import SanctionsRegime
@@ -44,21 +44,21 @@ def ranking_statements(captured) -> list[str]:
 
 
 def test_a_key_is_counted_no_further_than_the_cap(zorbeks):
-    counted = matching._postings_counted(["t:zorbek", "t:quintavalle", "t:nobody"], cap=4)
+    counted = match_index._postings_counted(["t:zorbek", "t:quintavalle", "t:nobody"], cap=4)
     assert counted == {"t:zorbek": 4, "t:quintavalle": 1, "t:nobody": 0}
 
 
 def test_keys_beyond_one_statement_are_counted_in_chunks(zorbeks, monkeypatch):
-    monkeypatch.setattr(matching, "COUNT_CHUNK", 2)
+    monkeypatch.setattr(match_index, "COUNT_CHUNK", 2)
     keys = ["t:zorbek", "t:alpha", "t:bravo", "t:quintavalle", "t:nobody"]
     with CaptureQueriesContext(connection) as captured:
-        counted = matching._postings_counted(keys, cap=10)
+        counted = match_index._postings_counted(keys, cap=10)
     assert counted == {"t:zorbek": 7, "t:alpha": 1, "t:bravo": 1, "t:quintavalle": 1, "t:nobody": 0}
     assert len(captured) == 3
 
 
 def test_a_common_key_is_skipped_and_the_name_found_by_its_rarer_keys(zorbeks, monkeypatch):
-    monkeypatch.setattr(matching, "POSTINGS_BUDGET", 4)  # ZORBEK's seven rows are too many
+    monkeypatch.setattr(match_index, "POSTINGS_BUDGET", 4)  # ZORBEK's seven rows are too many
     with CaptureQueriesContext(connection) as captured:
         found = entities_match(queries={"q": person("Quintavalle Zorbek")}, options=MatchOptions())
     ranking = ranking_statements(captured)[-1]
@@ -68,7 +68,7 @@ def test_a_common_key_is_skipped_and_the_name_found_by_its_rarer_keys(zorbeks, m
 
 
 def test_with_every_key_too_common_one_is_read_alone(zorbeks, monkeypatch):
-    monkeypatch.setattr(matching, "POSTINGS_BUDGET", 4)
+    monkeypatch.setattr(match_index, "POSTINGS_BUDGET", 4)
     with CaptureQueriesContext(connection) as captured:
         found = entities_match(queries={"q": person("Zorbek")}, options=MatchOptions(limit=10))
     ranking = ranking_statements(captured)[-1]
