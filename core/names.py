@@ -37,6 +37,9 @@ _SYLLABIC = (
     (0xF900, 0xFAFF),  # CJK compatibility ideographs
 )
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+# What separates the words of a name; a hyphen, an apostrophe or a full stop joins the parts
+# of one word ("IZZ-AL-DIN" is one family name of three tokens).
+_WORD_BREAK = re.compile(r"[\s,;/()]+")
 # Spellings that transliteration systems render differently, folded to one (order matters).
 _SKELETON = (
     ("dzh", "j"),
@@ -166,6 +169,16 @@ def name_tokens(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)
+def name_words(text: str) -> tuple[int, ...]:
+    """For each token of ``name_tokens(text)``, the index of the word of the name it belongs
+    to: "IZZ-AL-DIN, Hasan" is ``(0, 0, 0, 1)``."""
+    parts = (
+        _NOT_ALNUM.sub(" ", w).split() for w in _WORD_BREAK.split(transliterate(text).casefold())
+    )
+    return tuple(index for index, tokens in enumerate(p for p in parts if p) for _ in tokens)
+
+
+@lru_cache(maxsize=65536)
 def name_parts(text: str, *, legal_forms: bool = True) -> NameParts:
     """The name's tokens with company legal forms set apart (when ``legal_forms``)."""
     tokens = name_tokens(text)
@@ -282,6 +295,7 @@ class NameComparison:
     informative: int  # letters of matched query tokens that are not common names
     informative_tokens: int  # how many such tokens
     weakest: float  # the lowest similarity among them (1.0 when none)
+    listed_matched: tuple[int, ...] = ()  # positions of the listed tokens matched
 
 
 def _weight(token: str) -> float:
@@ -295,9 +309,13 @@ def _units(tokens: tuple[str, ...]) -> list[tuple[str, frozenset[int]]]:
     return singles + pairs
 
 
+@lru_cache(maxsize=65536)
 def name_compare(query: tuple[str, ...], listed: tuple[str, ...]) -> NameComparison:
     """Align query tokens with listed tokens in any order (a token may meet two joined ones),
-    greedily best pair first; the score weighs query coverage 0.6 and listed coverage 0.4."""
+    greedily best pair first; the score weighs query coverage 0.6 and listed coverage 0.4.
+
+    Kept per pair of token tuples: a query meets the same listed names again and again (in
+    a batch, and where the lists give several designations the same name)."""
     candidates = []
     for q_unit, q_used in _units(query):
         for l_unit, l_used in _units(listed):
@@ -329,4 +347,5 @@ def name_compare(query: tuple[str, ...], listed: tuple[str, ...]) -> NameCompari
         informative=sum(len(query[i]) for i in telling),
         informative_tokens=len(telling),
         weakest=min((q_similarity[i] for i in telling), default=1.0),
+        listed_matched=tuple(sorted(l_similarity)),
     )

@@ -1,33 +1,29 @@
 """Screening: which designations an example entity (a name, a birth date, a country, an
 identifier) may be, ranked, with the evidence for each score (docs/matching.md).
 
-Candidates come from the name-key index (``DesignationNameKey``, kept by the designation
-services) and from identifiers, never from a scan: the query's keys are counted, the rarest
-are kept up to a budget of index rows, and the designations sharing the most key weight are
-scored in full. A query costs three or four database queries (five when few candidates are in scope), a
-batch four more.
+Candidates come from the name-key index and from identifiers, never from a scan
+(sanctions.match_index); each is scored in full here, feature by feature, with what it
+needs loaded in four statements for the whole batch.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Prefetch, Q, QuerySet
 
 from core import register_state
-from core.names import name_compare, name_parts, names_keys
+from core.names import NameComparison, name_compare, name_parts, name_words, names_keys
 from core.partial_dates import PartialDate, Precision
 from core.visibility import public_q
 from sanctions.choices import DesignationKind
+from sanctions.match_index import Wanted, designation_candidates
 from sanctions.models import (
     Designation,
     DesignationAlias,
     DesignationIdentifier,
-    DesignationNameKey,
     SanctionsRegime,
 )
 from sanctions.selectors import regime_resolve_q
@@ -37,10 +33,6 @@ DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
 MAX_QUERIES = 50
-CANDIDATES = 30  # designations per query scored in full
-OVERFETCH = 4  # ranked without the scope, this many times as many are checked against it
-POSTINGS_BUDGET = 5_000  # index rows a query may read before its commoner keys are dropped
-KEY_COUNT_SECONDS = 3600  # a key's count is kept this long within one register version
 
 # What each schema of the query may be among designations.
 SCHEMA_KINDS: dict[str, tuple[str, ...]] = {
@@ -121,9 +113,17 @@ def entities_match(
     *, queries: dict[str, EntityQuery], options: MatchOptions
 ) -> dict[str, QueryOutcome]:
     """Ranked public designations for each query, best first (ties by id)."""
-    scope = _scope(options)
-    version = register_state.version()
-    candidates = {key: _candidates(query, scope, version) for key, query in queries.items()}
+    wanted = {
+        key: Wanted(
+            keys=frozenset(query_keys(query)),
+            kinds=SCHEMA_KINDS[query.schema],
+            identifiers=query.identifiers,
+        )
+        for key, query in queries.items()
+    }
+    candidates = designation_candidates(
+        wanted=wanted, scope=_scope(options), version=register_state.version()
+    )
     loaded = _load({pk for ids in candidates.values() for pk in ids})
     outcomes = {}
     for key, query in queries.items():
@@ -159,98 +159,30 @@ def _scope(options: MatchOptions) -> Q:
     return scope
 
 
-def _candidates(query: EntityQuery, scope: Q, version: str) -> list[str]:
-    """Designation ids sharing the most (rarity-weighted) keys, plus identifier matches.
-
-    The keys are ranked without the scope first (an index-only aggregate) and the best
-    ``OVERFETCH`` times as many as needed are checked against it; only when too few of
-    those are in scope is the aggregate repeated joined with the scope."""
-    in_scope = Designation.objects.filter(scope, kind__in=SCHEMA_KINDS[query.schema])
-    found: list[str] = []
-    weights = _key_weights(query_keys(query), version)
-    if weights:
-        ranked = _ranked(weights, DesignationNameKey.objects.all(), CANDIDATES * OVERFETCH)
-        kept = set(in_scope.filter(pk__in=ranked).values_list("pk", flat=True))
-        found = [pk for pk in ranked if pk in kept][:CANDIDATES]
-        if len(found) < CANDIDATES and len(ranked) == CANDIDATES * OVERFETCH:
-            scoped = DesignationNameKey.objects.filter(designation__in=in_scope)
-            found = _ranked(weights, scoped, CANDIDATES)
-    if query.identifiers:
-        by_identifier = DesignationIdentifier.objects.filter(
-            normalised__in=query.identifiers, designation__in=in_scope
-        ).values_list("designation_id", flat=True)
-        found.extend(pk for pk in by_identifier.order_by("designation_id") if pk not in found)
-    return found
-
-
-def _ranked(weights: dict[str, float], rows: QuerySet, limit: int) -> list[str]:
-    """Designation ids of ``rows`` by the summed weight of the keys they hold, best first."""
-    ranked = (
-        rows.filter(key__in=weights)
-        .values("designation_id")
-        .annotate(
-            weight=Sum(
-                Case(
-                    *(When(key=key, then=Value(w)) for key, w in weights.items()),
-                    output_field=FloatField(),
-                )
-            )
-        )
-        .order_by("-weight", "designation_id")
-    )
-    return [row["designation_id"] for row in ranked[:limit]]
-
-
-def _key_weights(keys: Iterable[str], version: str) -> dict[str, float]:
-    """The keys worth reading, rarest first within the budget, each weighted by rarity
-    (a token counts twice a phonetic or prefix key)."""
-    counts = _key_counts(set(keys), version)
-    chosen: dict[str, float] = {}
-    read = 0
-    for key, count in sorted(counts.items(), key=lambda item: (item[1], item[0])):
-        if chosen and read + count > POSTINGS_BUDGET:
-            break
-        read += count
-        chosen[key] = (2.0 if key.startswith("t:") else 1.0) / (1 + math.log10(count))
-    return chosen
-
-
-def _key_counts(keys: set[str], version: str) -> dict[str, int]:
-    """How many designations hold each key (those no designation holds left out).
-
-    Kept in the cache per register version: counting the postings of a common key reads its
-    whole index range (tens of thousands of rows at a million designations, nearly all of a
-    query's time), and the counts change only with a write (``version``)."""
-    cache_key = {
-        key: f"name-key-count:{version}:{hashlib.sha256(key.encode()).hexdigest()[:24]}"
-        for key in keys
-    }
-    kept = cache.get_many(list(cache_key.values()))
-    counts = {key: kept[ck] for key, ck in cache_key.items() if ck in kept}
-    missing = keys - counts.keys()
-    if missing:
-        found = dict(
-            DesignationNameKey.objects.filter(key__in=sorted(missing))
-            .values("key")
-            .annotate(n=Count("id"))
-            .values_list("key", "n")
-        )
-        fresh = {key: found.get(key, 0) for key in missing}
-        cache.set_many({cache_key[key]: n for key, n in fresh.items()}, KEY_COUNT_SECONDS)
-        counts |= fresh
-    return {key: n for key, n in counts.items() if n}
-
-
 def _load(ids: set[str]) -> dict[str, Designation]:
-    """The candidates with what scoring reads: names, aliases, identifiers, nationality."""
+    """The candidates with what scoring reads, and only that: kind, name, birth dates,
+    nationality, aliases and identifiers (three more statements, whatever their number)."""
     if not ids:
         return {}
-    designations: QuerySet[Designation] = Designation.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch(
-            "aliases", queryset=DesignationAlias.objects.only("designation_id", "name", "quality")
-        ),
-        Prefetch("identifiers", queryset=DesignationIdentifier.objects.all()),
-        Prefetch("nationality", queryset=Party.objects.filter(public_q(Party))),
+    designations: QuerySet[Designation] = (
+        Designation.objects.filter(pk__in=ids)
+        .only("id", "kind", "name", "dates_of_birth", "nationality_id")
+        .prefetch_related(
+            Prefetch(
+                "aliases",
+                queryset=DesignationAlias.objects.only("designation_id", "name", "quality"),
+            ),
+            Prefetch(
+                "identifiers",
+                queryset=DesignationIdentifier.objects.only(
+                    "designation_id", "type", "value", "normalised", "country"
+                ),
+            ),
+            Prefetch(
+                "nationality",
+                queryset=Party.objects.filter(public_q(Party)).only("id", "iso_alpha2"),
+            ),
+        )
     )
     return {d.pk: d for d in designations}
 
@@ -318,14 +250,18 @@ def _name_feature(query: EntityQuery, designation: Designation) -> Feature:
     return Feature(value, detail)
 
 
-def _weak_reason(comparison, designation: Designation, name: str, what: str) -> str:
+def _weak_reason(comparison: NameComparison, designation: Designation, name: str, what: str) -> str:
     """Why a name match cannot stand alone, or "" when it can."""
     if comparison.informative < INFORMATIVE_LETTERS:
         return "only common or very short names matched"
-    person = designation.kind == DesignationKind.INDIVIDUAL
-    mononym = what == "primary name" and len(name_parts(name, legal_forms=False).tokens) == 1
-    if person and comparison.informative_tokens < 2 and not mononym:
-        return "one uncommon name of a person matched"
+    if designation.kind != DesignationKind.INDIVIDUAL:
+        return ""
+    # The listed name's words, not its tokens: a family name such as IZZ-AL-DIN is one name.
+    words = name_words(name)
+    listed = len({words[i] for i in comparison.listed_matched})
+    mononym = what == "primary name" and len(set(words)) == 1
+    if (comparison.informative_tokens < 2 or listed < 2) and not mononym:
+        return "one name of a person matched"
     return ""
 
 

@@ -9,6 +9,7 @@ from core.names import (
     name_keys,
     name_parts,
     name_tokens,
+    name_words,
     token_similarity,
 )
 
@@ -104,3 +105,16 @@ def test_scores_are_deterministic():
 def test_identifiers_normalise_to_letters_and_digits():
     assert identifier_normalise("OA 454044") == "OA454044"
     assert identifier_normalise("se-011697") == "SE011697"
+
+
+def test_hyphens_join_the_tokens_of_one_word_of_a_name():
+    assert name_words("IZZ-AL-DIN, Hasan") == (0, 0, 0, 1)
+    assert name_words("YUN HO-JIN") == (0, 1, 1)
+    assert len(name_words("Müller, José-María O'Neil")) == len(
+        name_tokens("Müller, José-María O'Neil")
+    )
+
+
+def test_the_listed_tokens_matched_are_named():
+    comparison = name_compare(name_tokens("Baz Izz-al-Din"), name_tokens("IZZ-AL-DIN, Hasan"))
+    assert comparison.listed_matched == (0, 1, 2)
