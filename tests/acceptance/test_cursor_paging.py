@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from core.api import pagination
 from core.api.pagination import sorted_if_few
+from core.models import Change
 from tests.factories import make_designation, make_regime, make_treaty
-from treaties.models import Treaty
+from treaties.models import Provision, Treaty
 
 pytestmark = pytest.mark.django_db
 
@@ -134,10 +135,27 @@ def test_a_term_the_ordering_filter_wrote_is_rewritten_with_its_null_placement(r
         assert "|| '')" in sql and ("NULLS LAST" in sql or connection.vendor == "sqlite")
 
 
-def test_only_a_few_text_ordered_rows_are_rewritten(records, monkeypatch):
+def test_only_a_few_rows_are_rewritten(records, monkeypatch):
     monkeypatch.setattr(pagination, "SORT_FEW_ROWS", 5)
     plain = Treaty.objects.order_by("title", "pk")
     assert pagination.sorted_if_few(plain, count=6) is plain
     assert pagination.sorted_if_few(plain, count=5) is not plain
-    by_date = Treaty.objects.order_by("signed_on", "pk")  # a date column keeps its plan
-    assert pagination.sorted_if_few(by_date, count=5) is by_date
+    by_flag = Provision.objects.order_by("automatic", "pk")  # a type with no rewrite keeps it
+    assert pagination.sorted_if_few(by_flag, count=5) is by_flag
+
+
+@pytest.mark.parametrize(
+    ("model", "ordering"),
+    [
+        (Treaty, [F("signed_on").asc(nulls_last=True), "pk"]),  # a date, with NULLs
+        (Treaty, [F("signed_on").desc(nulls_last=True), "pk"]),
+        (Change, ["changed_at", "id"]),  # a date and time
+        (Change, ["-id"]),  # an integer
+    ],
+)
+def test_dates_times_and_integers_sorted_for_a_page_keep_their_order(records, model, ordering):
+    plain = model.objects.order_by(*ordering)
+    with CaptureQueriesContext(connection) as queries:
+        sorted_ids = list(sorted_if_few(plain, count=10).values_list("pk", flat=True))
+    assert sorted_ids == list(plain.values_list("pk", flat=True)) and len(sorted_ids) > 4
+    assert "|| '')" in queries[0]["sql"] or " + " in queries[0]["sql"]
