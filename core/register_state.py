@@ -14,8 +14,11 @@ outermost change_reason block, or at once for a write outside one.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from contextvars import ContextVar
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connection
 from django.utils import timezone
@@ -24,6 +27,7 @@ from core.models import RegisterState
 
 _TABLE = RegisterState._meta.db_table
 ROW = 1
+T = TypeVar("T")
 
 
 # A read-only request (GET, HEAD, OPTIONS) reads the version once and keys everything it
@@ -93,3 +97,15 @@ def advance() -> str:
     if not updated:
         RegisterState.objects.create(pk=ROW, version=token, changed_at=timezone.now())
     return token
+
+
+def kept(key: str, compute: Callable[[], T], seconds: int) -> T:
+    """``compute()``, kept in the default cache under ``key`` for the current version: computed
+    again after the next write, or after ``seconds`` (which bound what a write that bypasses
+    the services, raw SQL, can leave stale). ``compute`` must not return None."""
+    versioned = f"{key}:{version()}"
+    value = cache.get(versioned)
+    if value is None:
+        value = compute()
+        cache.set(versioned, value, seconds)
+    return value

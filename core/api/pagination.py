@@ -10,7 +10,6 @@ import hashlib
 import json
 import re
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections
@@ -110,13 +109,9 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             query = str(queryset.query).encode()
         except EmptyResultSet:  # a filter no row can meet: counted without a query
             return super().get_count(queryset)
-        version = register_state.version()
-        key = f"count:{hashlib.sha256(query).hexdigest()}:{version}:{timezone.localdate()}"
-        count = cache.get(key)
-        if count is None:
-            count = super().get_count(queryset)
-            cache.set(key, count, COUNT_CACHE_SECONDS)
-        return count
+        key = f"count:{hashlib.sha256(query).hexdigest()}:{timezone.localdate()}"
+        count = super().get_count
+        return register_state.kept(key, lambda: count(queryset), COUNT_CACHE_SECONDS)
 
     def get_next_link(self):
         if self.request.query_params.get(self.cursor_query_param) is None:

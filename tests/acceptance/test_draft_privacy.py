@@ -524,3 +524,13 @@ def test_list_version_changes_leave_out_draft_designations_and_draft_versions(ap
     )
     # With the earlier version a draft, the default comparison skips it: all is added.
     assert {item["change"] for item in read_all(api_client, url)} == {"added"}
+
+
+def test_a_sources_public_citation_count_is_kept_until_the_next_write(api_client):
+    # Counted once per register version (sources.selectors.public_citation_counts).
+    source = Source.objects.get(pk=SEED_SOURCE)
+    path = f"/api/v1/sources/{source.pk}/"
+    before = api_client.get(path).json()["citation_count"]
+    published = Treaty.objects.filter(review_status="published").first()
+    make_citation(record=published, source=source, quote=SEED_QUOTE)
+    assert api_client.get(path).json()["citation_count"] == before + 1
