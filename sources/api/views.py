@@ -60,7 +60,9 @@ class SourceViewSet(RegisterViewSet):
 
     def published_only(self, queryset):
         # Without the per-row count: the public counts come from the serializer's context,
-        # counted once per register version (public_citation_counts).
+        # counted once per register version (public_citation_counts). The class queryset
+        # keeps the annotation for curators' views and for the responses to writes
+        # (RegisterViewSet._represent reads it without this view's get_queryset).
         return super().published_only(Source.objects.all())
 
     def get_serializer_context(self):
