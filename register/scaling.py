@@ -14,8 +14,9 @@ To clone one more table with a family, add one ``Part`` (or ``Generic``) to ``FA
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -220,21 +221,31 @@ def _insert_sql(family: Family, part: Part | Generic | None, table: str, copy: _
     )
 
 
-def _tables(family: Family) -> list[type[models.Model]]:
+def family_tables(family: Family) -> list[type[models.Model]]:
     return [family.root, *dict.fromkeys(p.model for p in family.parts)]
 
 
-def family_grow(
-    family: Family, *, target: int, report: Callable[[str], None] = lambda line: None
-) -> Grown:
-    """Clone ``family``'s original records (with their parts) until there are ``target``."""
+@dataclass(frozen=True)
+class Plan:
+    """How one family grows to its target: ``copies`` copies, the last one of ``rest``
+    originals when ``rest`` (``copies`` is 0 when there is nothing to do)."""
+
+    family: Family
+    originals: int
+    target: int
+    copies: int
+    full: int
+    rest: int
+
+
+def family_plan(family: Family, *, target: int) -> Plan:
+    """What growing ``family`` to ``target`` records takes; ScaleError when it cannot."""
     root = family.root
-    started = time.perf_counter()
     clones = root.objects.filter(pk__contains=CLONE_MARK).count()
     originals = root.objects.count() - clones
     name = root._meta.verbose_name_plural
     if target <= 0 or clones + originals == target:  # 0: leave as it is
-        return Grown(name, clones + originals, clones + originals, 0, 0, 0.0)
+        return Plan(family, clones + originals, clones + originals, 0, 0, 0)
     if clones:
         raise ScaleError(
             f"{name}: already grown to {clones + originals} (from {originals}); "
@@ -247,9 +258,20 @@ def family_grow(
     full, rest = divmod(target - originals, originals)
     copies = full + (1 if rest else 0)
     _check_lengths(family, f"{CLONE_MARK}{copies}")
+    return Plan(family, originals, target, copies, full, rest)
+
+
+def family_grow(plan: Plan, *, report: Callable[[str], None] = lambda line: None) -> Grown:
+    """Clone the family's original records (with their parts) as ``plan`` says."""
+    family, root = plan.family, plan.family.root
+    name = root._meta.verbose_name_plural
+    started = time.perf_counter()
+    if not plan.copies:
+        return Grown(name, plan.originals, plan.target, 0, 0, 0.0)
+    copies, full, rest = plan.copies, plan.full, plan.rest
     spans = {
         model: model.objects.aggregate(top=models.Max("pk"))["top"] or 0
-        for model in _tables(family)
+        for model in family_tables(family)
         if _int_pk(model)
     }
     rows, unchecked = 0, _may_skip_checks()
@@ -285,8 +307,63 @@ def family_grow(
         finally:
             for table in ["bench_root", *(f"bench_part_{index}" for index in parts)]:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
-    _sequences_reset([m for m in _tables(family) if _int_pk(m)])
-    return Grown(name, originals, target, copies, rows, time.perf_counter() - started)
+    _sequences_reset([m for m in family_tables(family) if _int_pk(m)])
+    return Grown(name, plan.originals, plan.target, copies, rows, time.perf_counter() - started)
+
+
+# Secondary indexes and unique constraints that no foreign key relies on, of the tables in
+# ``relids``: what may be dropped while the tables are filled and built again afterwards.
+_DEFERRABLE_SQL = """
+SELECT c.relname, i.relname, con.conname, pg_get_indexdef(i.oid), pg_get_constraintdef(con.oid)
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_class c ON c.oid = x.indrelid
+LEFT JOIN pg_constraint con ON con.conindid = i.oid AND con.conrelid = c.oid
+WHERE c.relname = ANY(%s) AND NOT x.indisprimary
+  AND (con.oid IS NULL OR con.contype = 'u')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = i.oid)
+ORDER BY c.relname, i.relname
+"""
+
+
+@contextlib.contextmanager
+def indexes_deferred(
+    models_: list[type[models.Model]], report: Callable[[str], None] = lambda line: None
+) -> Iterator[None]:
+    """Drop the tables' secondary indexes and unique constraints for the duration, then build
+    each again (PostgreSQL; elsewhere nothing is dropped).
+
+    Building an index once over millions of rows is many times cheaper than keeping it
+    current row by row, above all the trigram (GIN) ones. The definitions are read from the
+    catalogue, so what is built again is what was there, and they are built again even when
+    the body fails. Primary keys and what foreign keys rely on stay."""
+    if connection.vendor != "postgresql" or not models_:
+        yield
+        return
+    tables = sorted({m._meta.db_table for m in models_})
+    with connection.cursor() as cursor:
+        cursor.execute(_DEFERRABLE_SQL, [tables])
+        deferred = cursor.fetchall()
+        for table, index, constraint, _, _ in deferred:
+            if constraint:
+                cursor.execute(f"ALTER TABLE {_q(table)} DROP CONSTRAINT {_q(constraint)}")
+            else:
+                cursor.execute(f"DROP INDEX {_q(index)}")
+    try:
+        yield
+    finally:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            for table, _, constraint, index_sql, constraint_sql in deferred:
+                if constraint:
+                    cursor.execute(
+                        f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(constraint)} {constraint_sql}"
+                    )
+                else:
+                    cursor.execute(index_sql)
+            cursor.execute("RESET maintenance_work_mem")
+        report(f"indexes: {len(deferred)} built again, {time.perf_counter() - started:.1f} s")
 
 
 def _may_skip_checks() -> bool:

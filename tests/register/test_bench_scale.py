@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
@@ -150,3 +151,47 @@ def test_the_api_serves_clones_lists_and_filters(imported, api_client):
         .count()
     )
     assert api_client.get("/api/v1/changes/").status_code == 200
+
+
+def _index_definitions() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'")
+        return set(cursor.fetchall())
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="indexes are set aside on PostgreSQL only"
+)
+def test_indexes_set_aside_while_cloning_are_all_built_again(imported):
+    before = _index_definitions()
+    grow(2 * imported[0], 2 * imported[1])
+    assert _index_definitions() == before
+    # The unique constraints are back as constraints, and hold.
+    alias = DesignationAlias.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DesignationAlias.objects.create(designation=alias.designation, name=alias.name)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="indexes are set aside on PostgreSQL only"
+)
+def test_indexes_are_built_again_when_cloning_fails(imported, monkeypatch):
+    before = _index_definitions()
+
+    def failing(plan, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("register.management.commands.bench_scale.family_grow", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        grow(2 * imported[0], 0)
+    assert _index_definitions() == before
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="indexes are set aside on PostgreSQL only"
+)
+def test_nothing_to_grow_sets_no_index_aside(imported, monkeypatch):
+    # Reading the catalogue would fail: at the target already, it is not read.
+    monkeypatch.setattr("register.scaling._DEFERRABLE_SQL", "SELECT 1/0")
+    grow(0, 0)
+    assert (Designation.objects.count(), Treaty.objects.count()) == imported

@@ -9,7 +9,15 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from register.scaling import FAMILIES, ScaleError, database_analyze, family_grow
+from register.scaling import (
+    FAMILIES,
+    ScaleError,
+    database_analyze,
+    family_grow,
+    family_plan,
+    family_tables,
+    indexes_deferred,
+)
 from sanctions.models import Designation
 from treaties.models import Treaty
 
@@ -35,14 +43,14 @@ class Command(BaseCommand):
             )
         targets = {Designation: designations, Treaty: treaties}
         started = time.perf_counter()
-        grown = []
-        for family in FAMILIES:
-            try:
-                grown.append(
-                    family_grow(family, target=targets[family.root], report=self.stdout.write)
-                )
-            except ScaleError as exc:
-                raise CommandError(str(exc)) from None
+        try:
+            plans = [family_plan(f, target=targets[f.root]) for f in FAMILIES]
+        except ScaleError as exc:
+            raise CommandError(str(exc)) from None
+        growing = [plan.family for plan in plans if plan.copies]
+        tables = [model for family in growing for model in family_tables(family)]
+        with indexes_deferred(tables, report=self.stdout.write):
+            grown = [family_grow(plan, report=self.stdout.write) for plan in plans]
         if any(g.copies for g in grown):
             analyse_started = time.perf_counter()
             database_analyze()
