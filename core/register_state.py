@@ -9,24 +9,36 @@ back with the old data.
 
 Every change-feed row marks the register changed (core.history): once at the end of the
 outermost change_reason block, or at once for a write outside one.
+
+On PostgreSQL a write also announces its new version (NOTIFY, delivered when and only when it
+commits), and each web process listens (``heard``): the cache of whole public reads
+(core.api.read_cache) keys by the version heard, so a cached answer costs no query at all.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from core.models import RegisterState
 
+logger = logging.getLogger(__name__)
 _TABLE = RegisterState._meta.db_table
 ROW = 1
+CHANNEL = "register_version"  # PostgreSQL NOTIFY channel: the payload is the new version
+LISTENER_NAME = "register-version-listener"  # its connection's application_name
 T = TypeVar("T")
 
 
@@ -82,21 +94,122 @@ def _remember(token: str) -> str:
     return token
 
 
+_SELECT = f'SELECT "version" FROM "{_TABLE}" WHERE id = {ROW}'
+
+
 def _read() -> str:
-    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {quote('version')} FROM {quote(_TABLE)} WHERE id = %s", [ROW])
+        cursor.execute(_SELECT)
         row = cursor.fetchone()
     return row[0] if row else ""
 
 
 def advance() -> str:
-    """Replace the version (inside the caller's transaction, if any) and return the new one."""
+    """Replace the version (inside the caller's transaction, if any) and return the new one;
+    on PostgreSQL, announce it to the listening processes when the transaction commits."""
     token = secrets.token_hex(8)
     updated = RegisterState.objects.filter(pk=ROW).update(version=token, changed_at=timezone.now())
     if not updated:
         RegisterState.objects.create(pk=ROW, version=token, changed_at=timezone.now())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, token])
+        # This process knows at once: its next read sees its own write.
+        transaction.on_commit(lambda: _listener.known(token))
     return token
+
+
+class _Listener:
+    """This process's knowledge of the version, kept by a thread that LISTENs for writes'
+    announcements on its own connection (one per process, started by the first ``heard``).
+
+    It listens before it reads the version, so no write is missed between the two; a
+    notification is delivered only when its write commits, and in commit order. While the
+    connection is down (or not yet up) the version is unknown here and ``heard`` returns None:
+    callers then read the database, as without a listener. Every ``HEARTBEAT`` seconds
+    without an announcement it reads the version again, which notices a dead connection."""
+
+    HEARTBEAT = 10.0
+    RETRY = 1.0
+
+    def __init__(self) -> None:
+        self.token: str | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def heard(self) -> str | None:
+        if self._pid != os.getpid():  # first use in this process (a gunicorn worker is forked)
+            self._start()
+        return self.token
+
+    def known(self, token: str) -> None:
+        """A write of this process committed ``token``: no need to wait for its announcement
+        (while listening; otherwise the database is read anyway)."""
+        if self._pid == os.getpid() and self.token is not None:
+            self.token = token
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._pid, self.token = os.getpid(), None
+            self._stop.clear()
+            self._thread = threading.Thread(
+                target=self._run, name="register-version-listener", daemon=True
+            )
+            self._thread.start()
+
+    def stop(self) -> None:
+        """End the thread and forget the version (tests; a process that exits needs nothing)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._pid = self._thread = self.token = None
+
+    def _run(self) -> None:
+        import psycopg  # PostgreSQL only
+
+        params = connection.get_connection_params()
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(
+                    **params, autocommit=True, application_name=LISTENER_NAME
+                ) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self._listen(conn)
+            except Exception:  # the database went away, or a network fault: read it meanwhile
+                self.token = None
+                logger.warning("register version listener: connection lost", exc_info=True)
+                self._stop.wait(self.RETRY)
+        self.token = None
+
+    def _listen(self, conn) -> None:
+        self.token = self._select(conn)
+        quiet_since = time.monotonic()
+        while not self._stop.is_set():
+            for notice in conn.notifies(timeout=min(1.0, self.HEARTBEAT)):
+                self.token, quiet_since = notice.payload, time.monotonic()
+            if time.monotonic() - quiet_since >= self.HEARTBEAT:
+                self.token, quiet_since = self._select(conn), time.monotonic()
+
+    @staticmethod
+    def _select(conn) -> str:
+        row = conn.execute(_SELECT).fetchone()
+        return row[0] if row else ""
+
+
+_listener = _Listener()
+
+
+def heard() -> str | None:
+    """The version as this process last heard it announced, with no query: at most the few
+    milliseconds an announcement takes behind the database. None where nothing listens
+    (SQLite, VERSION_LISTEN=0) or while the listener's connection is down."""
+    if not settings.VERSION_LISTEN or connection.vendor != "postgresql":
+        return None
+    return _listener.heard()
 
 
 def kept(key: str, compute: Callable[[], T], seconds: int) -> T:

@@ -65,6 +65,7 @@ class Representer:
 
 
 _representers: dict[type[Model], Representer] = {}
+_code_version: str | None = None  # code_version(), once computed
 
 
 def represent(
@@ -81,6 +82,8 @@ def represent(
     for path in shown:
         _path_model(model, path)  # a misspelt path fails at start-up, not on a write
     _representers[model] = Representer(model, serializer, queryset, shown)
+    global _code_version
+    _code_version = None
 
 
 def representer(model: type[Model]) -> Representer | None:
@@ -89,9 +92,12 @@ def representer(model: type[Model]) -> Representer | None:
 
 def code_version() -> str:
     """A digest of every registered representation's shape: it changes when a deployment
-    changes what the API shows."""
-    shapes = sorted(f"{m._meta.label}:{spec.version}" for m, spec in _representers.items())
-    return hashlib.sha256("|".join(shapes).encode()).hexdigest()[:16]
+    changes what the API shows (computed once; ``represent`` forgets it)."""
+    global _code_version
+    if _code_version is None:
+        shapes = sorted(f"{m._meta.label}:{spec.version}" for m, spec in _representers.items())
+        _code_version = hashlib.sha256("|".join(shapes).encode()).hexdigest()[:16]
+    return _code_version
 
 
 @functools.cache

@@ -120,6 +120,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 READ_CACHE = env_bool("READ_CACHE", default=True)
 READ_CACHE_ENTRIES = env_int("READ_CACHE_ENTRIES", 500)
+# On PostgreSQL each web process listens for writes announcing the new register version
+# (core/register_state.py, one more connection per process), so a cached read needs no query.
+# VERSION_LISTEN=0: each cached read queries the version instead.
+VERSION_LISTEN = env_bool("VERSION_LISTEN", default=True)
 if REDIS_URL:
     CACHES = {
         alias: {

@@ -6,6 +6,10 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment
 
 from config.settings.base import *  # noqa: F403
 
+# A test's writes never commit (each test is a transaction rolled back), so they are never
+# announced: the read cache reads the version; tests/core/test_version_listener.py turns the
+# listener on around committed writes.
+VERSION_LISTEN = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

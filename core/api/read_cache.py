@@ -3,14 +3,16 @@
 A GET under /api/v1/ without credentials (no Authorization header, no session cookie) that
 asks for JSON is answered from this cache when the same URL was answered 200 at the same
 register version, on the same day, by the same representations (their fingerprints): one
-query (the version) and one cache read instead of the view. The client's rate limits are
+cache read instead of the view, and one query for the version unless the process hears each
+write announce it (PostgreSQL, ``register_state.heard``). The client's rate limits are
 counted as the view counts them (a client over its limit goes on to the view, which refuses it
 in the usual shape), and a conditional request is answered 304 from the kept ETag. Everything
 else goes to the view; a cacheable 200 that the view returns is kept.
 
 Because the version is replaced in the same transaction as every write, a reader that sees
 the new version also sees the write, and nothing cached under an older version is served
-again. Entries also expire after ``TIMEOUT`` seconds, which bounds what a write that
+again. Where the version is heard rather than read, an answer may be that of the version
+before a write for the milliseconds its announcement takes to reach the process. Entries also expire after ``TIMEOUT`` seconds, which bounds what a write that
 bypasses the services (raw SQL) could leave stale.
 
 The cache is the "responses" alias (config/settings): Redis, shared by the workers, when
@@ -70,12 +72,17 @@ def cacheable_request(request: HttpRequest) -> bool:
 
 
 def cache_key(request: HttpRequest) -> str:
-    """The register version, the day, the representations' shapes and the absolute URL."""
+    """The register version, the day, the representations' shapes and the absolute URL.
+
+    The version is the one this process heard announced where it listens (no query; at most
+    milliseconds behind a commit), else the one the database holds."""
     parts = (
-        register_state.version(),
+        register_state.heard() or register_state.version(),
         timezone.localdate().isoformat(),
         code_version(),
-        request.build_absolute_uri(),
+        # The absolute URL as sent (what the answer's links are built from); the raw query
+        # string, not a normalised one, is cheaper and at worst keeps two entries for one URL.
+        f"{request.scheme}://{request.get_host()}{request.path}?{request.META.get('QUERY_STRING', '')}",
     )
     return "read:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
