@@ -144,7 +144,9 @@ class Change(models.Model):
     class Meta:
         ordering = ["changed_at", "id"]
         indexes = [
-            models.Index(fields=["content_type", "changed_at"], name="change_model_time_idx")
+            models.Index(fields=["content_type", "changed_at"], name="change_model_time_idx"),
+            # `record_id`: a record's few changes among millions.
+            models.Index(fields=["object_id"], name="change_record_idx"),
         ]
 
     def __str__(self) -> str:

@@ -47,3 +47,33 @@ class TrigramIndexes(migrations.operations.base.Operation):
 
     def deconstruct(self):
         return (self.__class__.__name__, [self.table, self.expressions], {})
+
+
+class SearchStatistics(TrigramIndexes):
+    """Statistics over UPPER(expression), with no index, on PostgreSQL; nothing elsewhere.
+
+    For a column `q` matches in most rows, an index would not help: the page is the first
+    rows of the list's order that match, found quickly along that order's index, if the
+    planner knows that most rows match. Without these statistics it guesses a few hundred
+    (the change feed's `q=import`, 1.96M of 1.96M rows at 1M designations) and sorts every
+    match instead (3 s for a page; 20 ms with them).
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name, expression in self.expressions.items():
+            schema_editor.execute(
+                f'CREATE STATISTICS IF NOT EXISTS "{name}" ON (UPPER({expression})) '
+                f'FROM "{self.table}"'
+            )
+        schema_editor.execute(f'ANALYZE "{self.table}"')
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name in self.expressions:
+            schema_editor.execute(f'DROP STATISTICS IF EXISTS "{name}"')
+
+    def describe(self) -> str:
+        return f"Statistics for q on {self.table} (PostgreSQL)"

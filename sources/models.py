@@ -132,7 +132,15 @@ class Citation(TimeStampedModel):
 
     class Meta:
         ordering = ["content_type_id", "object_id", "field", "start", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="citation_record_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="citation_record_idx"),
+            # `field`: most fields are cited a few times among millions of citations.
+            models.Index(fields=["field"], name="citation_field_idx"),
+            # `stance=disputes`: a curator's few; importers write only supports, unindexed.
+            models.Index(
+                fields=["id"], condition=Q(stance=Stance.DISPUTES), name="citation_disputes_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="citation_end_after_start"

@@ -2,16 +2,18 @@
 names exactly the rows ``public_q`` leaves out, for every ruled model."""
 
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.apps import apps
+from django.db.models.sql.compiler import SQLCompiler
 
 from core.choices import ReviewStatus
 from core.visibility import _is_ruled, private_pks, public_q
 from sanctions.importers.un import un_list_parse
 from sanctions.importers.writer import official_list_import
 from sanctions.models import Designation
-from sources.models import Source
+from sources.models import Citation, Source
 from treaties.models import Party, Treaty
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +44,24 @@ def test_private_rows_are_exactly_those_the_public_may_not_see(seeded):
         assert not public & private, model.__name__
         checked += bool(private) and bool(public)
     assert checked >= 8  # drafts and published rows side by side in most kinds
+
+
+def test_draft_checks_compile_once_and_still_read_the_data(seeded):
+    """The private keys' SQL (CompiledOnce) is kept between queries; the rows it finds are
+    read afresh by each query."""
+    public = Citation.objects.filter(public_q(Citation))
+    before = public.count()
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def spy(compiler, *args, **kwargs):
+        compiled.append(compiler.query.model)
+        return as_sql(compiler, *args, **kwargs)
+
+    with mock.patch.object(SQLCompiler, "as_sql", spy):
+        assert public.count() == before
+    assert compiled == [Citation]  # the count's own query; no draft check compiled again
+    of_treaty = {"object_id": "russia-dprk-2000", "content_type__model": "treaty"}
+    assert public.filter(**of_treaty).exists()
+    Treaty.objects.filter(pk="russia-dprk-2000").update(review_status=ReviewStatus.DRAFT)
+    assert not public.filter(**of_treaty).exists()
