@@ -159,3 +159,36 @@ def test_dates_times_and_integers_sorted_for_a_page_keep_their_order(records, mo
         sorted_ids = list(sorted_if_few(plain, count=10).values_list("pk", flat=True))
     assert sorted_ids == list(plain.values_list("pk", flat=True)) and len(sorted_ids) > 4
     assert "|| '')" in queries[0]["sql"] or " + " in queries[0]["sql"]
+
+
+@pytest.mark.parametrize(
+    ("path", "ordering"),
+    [
+        ("/api/v1/designations/", None),
+        ("/api/v1/designations/", "-name"),
+        ("/api/v1/treaties/", None),  # signing dates with NULLs and ties
+        ("/api/v1/treaties/", "-signed_on"),
+        ("/api/v1/treaties/", "signed_on,-title"),
+    ],
+)
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_offset_pages_past_the_middle_read_from_the_end_and_give_the_same_rows(
+    api_client, records, path, ordering, limit
+):
+    params = {"ordering": ordering} if ordering else {}
+    whole = by_offset(api_client, path, **params)
+    paged = []
+    for offset in range(0, len(whole) + 1, limit):
+        body = api_client.get(path, {"limit": limit, "offset": offset, **params}).json()
+        assert body["count"] == len(whole)
+        paged += [item["id"] for item in body["results"]]
+    assert paged == whole
+
+
+def test_the_last_page_is_read_in_reverse_order(api_client, records):
+    with CaptureQueriesContext(connection) as captured:
+        body = api_client.get("/api/v1/designations/", {"limit": 2, "offset": 6}).json()
+    page = next(q["sql"] for q in captured if "LIMIT" in q["sql"] and "COUNT" not in q["sql"])
+    assert "DESC" in page
+    whole = by_offset(api_client, "/api/v1/designations/")
+    assert [item["id"] for item in body["results"]] == whole[6:]
