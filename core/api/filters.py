@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.lookups import In
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError as APIValidationError
@@ -220,7 +221,24 @@ class RegisterFilterSet(filters.FilterSet):
         matches = model._default_manager.filter(condition).order_by().values("pk")
         for path in related:
             matches = matches.union(_related_matches(model, path, value))
-        return queryset.filter(pk__in=matches)
+        return queryset.filter(AmongSubquery(F("pk"), matches))
+
+
+class AmongSubquery(In):
+    """``lhs IN (subquery)``, written for PostgreSQL as ``lhs = ANY(ARRAY(subquery))``.
+
+    PostgreSQL plans ``IN (subquery)`` as a join and costs it by the subquery's estimated
+    rows: for `q=kim` at 1M designations (6,494 matches, estimated 14,100) it hashes them and
+    reads all 1M ids of the list's other side (100 ms, 155 ms for the count). ``ARRAY(...)``
+    runs the subquery once, first, and its ids become one primary-key index condition, which
+    the btree walks in order: 27 ms, and bounded by the number of matches however many they
+    are. The rows are the same; SQLite keeps ``IN``.
+    """
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 def _related_matches(model, path: str, value: str) -> QuerySet:

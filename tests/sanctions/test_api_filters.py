@@ -113,3 +113,19 @@ def test_regime_filter_pages_the_regimes_designations_by_name(api_client, regime
     assert body["count"] == 5
     assert [item["id"] for item in body["results"]] == ["un-4", "un-3", "un-2"]  # by name
     assert ids(api_client, "/api/v1/designations/", regime="us-old") == ["us-only"]
+
+
+def test_q_finds_designations_by_name_alias_or_reference_in_any_case(api_client, regimes):
+    make_designation(id="by-name", name="KIM Chol", regimes=["un-dprk"])
+    make_designation(id="by-alias", name="Ri", aliases=["Pak Kimsong"], regimes=["us-old"])
+    make_designation(id="by-reference", name="Vessel", reference_number="KIM.7")
+    make_designation(id="draft", name="Kim Draft", review_status="draft")
+    make_designation(id="neither", name="Choe", aliases=["Ri Chol"])
+    response = api_client.get("/api/v1/designations/", {"q": "kIm"})
+    body = response.json()
+    assert body["count"] == 3
+    assert [item["id"] for item in body["results"]] == ["by-name", "by-alias", "by-reference"]
+    # The search narrows whatever else the list is filtered by.
+    assert ids(api_client, "/api/v1/designations/", q="kim", regime="US-OLD") == ["by-alias"]
+    assert ids(api_client, "/api/v1/designations/", q="kim", regime="UN-DPRK") == ["by-name"]
+    assert ids(api_client, "/api/v1/designations/", q="chol") == ["by-name", "neither"]
