@@ -23,6 +23,9 @@ class Precision(models.TextChoices):
     DAY = "day", "Day"
 
 
+# Precision.values builds a new list on each use; a partial date is checked thousands of times
+# per response (a relations timeline's treaties).
+_PRECISIONS = frozenset(Precision.values)
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 
 
@@ -61,7 +64,7 @@ class PartialDate:
         return cls(start=start, precision=precision or Precision.DAY)
 
     def __post_init__(self) -> None:
-        if self.precision not in Precision.values:
+        if self.precision not in _PRECISIONS:
             raise PartialDateError(f"unknown precision {self.precision!r}")
         if self.precision != Precision.DAY and self.start.day != 1:
             raise PartialDateError(f"a {self.precision}-precision date must start on day 1")

@@ -4,10 +4,13 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core.api.examples import example
+from core.api.renderers import FastJSONRenderer
 from register.api.serializers import RelationsSerializer
 from register.selectors import relations_timeline
 from treaties.selectors import party_resolve
@@ -26,6 +29,11 @@ class RelationsView(APIView):
 
     serializer_class = RelationsSerializer
     permission_classes = [AllowAny]  # read-only: it defines GET alone
+    # Its data is text, booleans, null, lists and dicts: the same bytes, rendered faster.
+    renderer_classes = [
+        FastJSONRenderer,
+        *(kind for kind in api_settings.DEFAULT_RENDERER_CLASSES if kind is not JSONRenderer),
+    ]
 
     @extend_schema(
         tags=["parties"],

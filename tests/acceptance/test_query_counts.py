@@ -94,9 +94,9 @@ def _the_view_answers(settings):
     settings.READ_CACHE = False
 
 
-def queries(api_client, path: str, limit: int) -> int:
+def queries(api_client, path: str, limit: int, **params) -> int:
     with CaptureQueriesContext(connection) as captured:
-        response = api_client.get(path, {"limit": limit})
+        response = api_client.get(path, {"limit": limit, **params})
     assert response.status_code == 200
     assert len(response.json()["results"]) == limit
     return len(captured)
@@ -123,6 +123,13 @@ def test_rendering_a_page_costs_the_same_for_5_and_50_records(api_client, many_r
     assert large == EXPECTED_RENDERING_QUERIES[path], (
         f"{path} now takes {large} queries to render; was {EXPECTED_RENDERING_QUERIES[path]}"
     )
+
+
+def test_a_searched_designation_page_costs_the_same_queries(api_client, many_records):
+    # `q` looks in aliases too: still one query for the count and one for the page's ids.
+    path = "/api/v1/designations/"
+    queries(api_client, path, 50, q="ALIAS")
+    assert queries(api_client, path, 5, q="ALIAS") == queries(api_client, path, 50, q="ALIAS") == 3
 
 
 def counted(api_client, path: str) -> bool:
