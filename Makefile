@@ -119,8 +119,12 @@ fuzz: install
 	BIN=$(BIN) scripts/fuzz.sh
 
 # The browser tests drive Debian's chromium (no browser download is possible here). Needs root.
+# An install cut off earlier leaves dpkg half-configured, and apt-get then refuses everything
+# until `dpkg --configure -a` has finished it: that is done first when dpkg reports it.
 browser:
-	@command -v /usr/bin/chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@command -v /usr/bin/chromium >/dev/null || { \
+		if [ -n "$$(dpkg --audit 2>/dev/null)" ]; then DEBIAN_FRONTEND=noninteractive dpkg --configure -a; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 format: install
 	$(BIN)/ruff format .
