@@ -15,11 +15,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
-from django.db.models.lookups import In
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.filters import OrderingFilter
+
+from core.lookups import AmongSubquery
 
 MAX_SEARCH_LENGTH = 200  # `q`: free-text search
 MAX_REF_LENGTH = 100  # ids, codes, keys, reference numbers, field names
@@ -222,23 +223,6 @@ class RegisterFilterSet(filters.FilterSet):
         for path in related:
             matches = matches.union(_related_matches(model, path, value))
         return queryset.filter(AmongSubquery(F("pk"), matches))
-
-
-class AmongSubquery(In):
-    """``lhs IN (subquery)``, written for PostgreSQL as ``lhs = ANY(ARRAY(subquery))``.
-
-    PostgreSQL plans ``IN (subquery)`` as a join and costs it by the subquery's estimated
-    rows: for `q=kim` at 1M designations (6,494 matches, estimated 14,100) it hashes them and
-    reads all 1M ids of the list's other side (100 ms, 155 ms for the count). ``ARRAY(...)``
-    runs the subquery once, first, and its ids become one primary-key index condition, which
-    the btree walks in order: 27 ms, and bounded by the number of matches however many they
-    are. The rows are the same; SQLite keeps ``IN``.
-    """
-
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 def _related_matches(model, path: str, value: str) -> QuerySet:

@@ -14,16 +14,19 @@ class SuccessionStepSerializer(serializers.Serializer):
 
 class TimelineParties(serializers.ListSerializer):
     """An entry's parties, each party rendered once per response: a timeline repeats the same
-    few parties across hundreds of entries (536 at 100,000 treaties, 15,000 memberships)."""
+    few parties across hundreds of entries (536 at 100,000 treaties, 5,360 memberships), and
+    often the same list of them: each list of briefs is built once per response too."""
 
     def to_representation(self, data):
         rendered = self.context.setdefault("party_briefs", {})
-        briefs = []
-        for party in data:
-            if party.pk not in rendered:
-                rendered[party.pk] = self.child.to_representation(party)
-            briefs.append(rendered[party.pk])
-        return briefs
+        lists = self.context.setdefault("party_brief_lists", {})
+        pks = tuple(party.pk for party in data)
+        if pks not in lists:
+            for party in data:
+                if party.pk not in rendered:
+                    rendered[party.pk] = self.child.to_representation(party)
+            lists[pks] = [rendered[pk] for pk in pks]
+        return lists[pks]
 
 
 class TimelineEntrySerializer(serializers.Serializer):
