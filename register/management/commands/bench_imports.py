@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from core.imports import statistics_refresh
 from sanctions.importers.ofac import ofac_sdn_parse
 from sanctions.importers.un import un_list_parse
 from sanctions.importers.writer import official_list_import
@@ -68,10 +69,12 @@ class Command(BaseCommand):
 
 def _write_list(parsed) -> int:
     official_list_import(parsed=parsed)
+    statistics_refresh()  # as the import command does after its write
     return len(parsed.records)
 
 
 def _write_atop(parsed) -> int:
     alliances, files = parsed
     atop_import(alliances=alliances, files=files)
+    statistics_refresh()
     return len(alliances)
