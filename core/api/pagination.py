@@ -13,7 +13,8 @@ import re
 from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections
-from django.db.models import F, Func, OrderBy, Q
+from django.db.models import F, Func, OrderBy, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
@@ -24,6 +25,10 @@ from core import register_state
 # How long a cached count may be served: writes through the services change the register
 # version at once; this bounds what a write that bypasses them (raw SQL) can leave stale.
 COUNT_CACHE_SECONDS = 300
+# Offset pages of lists of at least SIGNPOSTS_FROM rows start from the nearest signpost: the
+# position of every SIGNPOST_EVERY-th row, kept per register version like the counts.
+SIGNPOSTS_FROM = 100_000
+SIGNPOST_EVERY = 10_000
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -81,6 +86,10 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             self.offset = self.get_offset(request)
             if self.count == 0 or self.offset > self.count:
                 return []
+            if self.cache_count and self.count >= SIGNPOSTS_FROM:
+                page = self._page_from_signpost(queryset)
+                if page is not None:
+                    return page
             return page_at(sorted_if_few(queryset, self.count), self.offset, self.limit, self.count)
         if self.offset_query_param in request.query_params:
             raise ValidationError({self.cursor_query_param: ["Give either offset or cursor."]})
@@ -111,6 +120,39 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         key = f"count:{hashlib.sha256(query).hexdigest()}:{timezone.localdate()}"
         count = super().get_count
         return register_state.kept(key, lambda: count(queryset), COUNT_CACHE_SECONDS)
+
+    def _page_from_signpost(self, queryset) -> list | None:
+        """The offset page read from the last signpost before it, or None when the offset
+        is near enough to either end of the list for ``page_at`` to read it directly.
+
+        The database reads every row an offset skips: the offset 1,000,000 of the change
+        feed's 1.96M rows read 960,000 (3 s). The signposts are the positions (the ordering's
+        values) of rows SIGNPOST_EVERY, 2 * SIGNPOST_EVERY, ... of this list, found by one
+        query that numbers its rows in order, and kept per register version and day with the
+        count (``register_state.kept``): after a write the first deep page pays for that
+        query again. From a signpost, the page is the keyset ``cursor``'s query with a skip of
+        less than SIGNPOST_EVERY rows. The rows are those ``page_at`` would read."""
+        offset, limit, count = self.offset, self.limit, self.count
+        if min(offset, count - min(offset + limit, count)) < SIGNPOST_EVERY:
+            return None
+        terms = ordering_terms(queryset)
+        try:
+            query = str(queryset.query).encode()
+        except EmptyResultSet:
+            return None
+        key = (
+            f"signposts:{SIGNPOST_EVERY}:{hashlib.sha256(query).hexdigest()}:{timezone.localdate()}"
+        )
+        signposts = register_state.kept(
+            key, lambda: signposts_of(queryset, terms, count), COUNT_CACHE_SECONDS
+        )
+        passed = min(offset // SIGNPOST_EVERY, len(signposts))  # signposts at or before offset
+        if not passed:
+            return None
+        after = signposts[passed - 1]  # the position of row passed * SIGNPOST_EVERY (1-based)
+        skip = offset - passed * SIGNPOST_EVERY
+        rest = queryset.filter(keyset_after(queryset.model, terms, after))
+        return list(rest[skip : skip + limit])
 
     def get_next_link(self):
         if self.request.query_params.get(self.cursor_query_param) is None:
@@ -303,6 +345,18 @@ def page_at(queryset, offset: int, limit: int, count: int) -> list:
     if after >= offset:
         return list(queryset[offset : offset + limit])
     return list(queryset.reverse()[after : count - offset])[::-1]
+
+
+def signposts_of(queryset, terms: list[tuple[str, bool]], count: int) -> list[list]:
+    """The positions (values of ``terms``) of rows SIGNPOST_EVERY, 2 * SIGNPOST_EVERY, ... (1-based)
+    of the ordered ``queryset``, in order: one query that numbers the rows in the list's order."""
+    names = [name for name, _ in terms]
+    numbered = queryset.annotate(
+        _row=Window(RowNumber(), order_by=list(queryset.query.order_by))
+    ).order_by()
+    wanted = list(range(SIGNPOST_EVERY, count + 1, SIGNPOST_EVERY))
+    rows = numbered.filter(_row__in=wanted).values_list("_row", *names)
+    return [list(row[1:]) for row in sorted(rows, key=lambda row: row[0])]
 
 
 def ordering_terms(queryset) -> list[tuple[str, bool]]:
