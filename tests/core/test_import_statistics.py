@@ -52,3 +52,12 @@ def test_inside_a_transaction_nothing_is_analysed(seeded):
 
     with transaction.atomic():
         assert statistics_refresh() == []
+
+
+def test_a_failed_refresh_leaves_the_committed_import_a_success(seeded, monkeypatch, caplog):
+    monkeypatch.setattr("core.imports._STALE_STATISTICS_SQL", "SELECT 1/0")
+    call_command("import_ofac_sdn", OFAC)  # no CommandError: the import itself committed
+    assert "statistics after the import not refreshed" in caplog.text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sanctions_designation")
+        assert cursor.fetchone()[0] > 0
