@@ -18,6 +18,16 @@ from treaties.models import Provision, Treaty
 pytestmark = pytest.mark.django_db
 
 
+# Each list with its default ordering and others; the treaties' signing dates have NULLs and ties.
+ORDERINGS = [
+    ("/api/v1/designations/", None),
+    ("/api/v1/designations/", "-name"),
+    ("/api/v1/treaties/", None),
+    ("/api/v1/treaties/", "-signed_on"),
+    ("/api/v1/treaties/", "signed_on,-title"),
+]
+
+
 @pytest.fixture
 def records():
     regime = make_regime(id="regime", key="R")
@@ -45,16 +55,7 @@ def by_offset(client, path: str, **params) -> list[str]:
     return [item["id"] for item in client.get(path, {"limit": 200, **params}).json()["results"]]
 
 
-@pytest.mark.parametrize(
-    ("path", "ordering"),
-    [
-        ("/api/v1/designations/", None),
-        ("/api/v1/designations/", "-name"),
-        ("/api/v1/treaties/", None),
-        ("/api/v1/treaties/", "-signed_on"),
-        ("/api/v1/treaties/", "signed_on,-title"),
-    ],
-)
+@pytest.mark.parametrize(("path", "ordering"), ORDERINGS)
 def test_a_cursor_walk_visits_every_record_once_in_offset_order(
     api_client, records, path, ordering
 ):
@@ -161,16 +162,7 @@ def test_dates_times_and_integers_sorted_for_a_page_keep_their_order(records, mo
     assert "|| '')" in queries[0]["sql"] or " + " in queries[0]["sql"]
 
 
-@pytest.mark.parametrize(
-    ("path", "ordering"),
-    [
-        ("/api/v1/designations/", None),
-        ("/api/v1/designations/", "-name"),
-        ("/api/v1/treaties/", None),  # signing dates with NULLs and ties
-        ("/api/v1/treaties/", "-signed_on"),
-        ("/api/v1/treaties/", "signed_on,-title"),
-    ],
-)
+@pytest.mark.parametrize(("path", "ordering"), ORDERINGS)
 @pytest.mark.parametrize("limit", [1, 2, 3])
 def test_offset_pages_past_the_middle_read_from_the_end_and_give_the_same_rows(
     api_client, records, path, ordering, limit
@@ -201,16 +193,7 @@ def signposted(monkeypatch):
     monkeypatch.setattr(pagination, "SIGNPOST_EVERY", 2)
 
 
-@pytest.mark.parametrize(
-    ("path", "ordering"),
-    [
-        ("/api/v1/designations/", None),
-        ("/api/v1/designations/", "-name"),
-        ("/api/v1/treaties/", None),
-        ("/api/v1/treaties/", "-signed_on"),
-        ("/api/v1/treaties/", "signed_on,-title"),
-    ],
-)
+@pytest.mark.parametrize(("path", "ordering"), ORDERINGS)
 @pytest.mark.parametrize("limit", [1, 2, 3])
 def test_offset_pages_read_from_a_signpost_give_the_same_rows(
     api_client, records, signposted, path, ordering, limit
