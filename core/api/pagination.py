@@ -111,15 +111,21 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         """The exact count; with ``cache_count``, kept per register version
         (core.register_state) and day, so a repeated count costs one small query until a
         write."""
-        if not self.cache_count:
+        key = self._kept_key("count", queryset) if self.cache_count else None
+        if key is None:  # not kept, or a filter no row can meet: counted without a query
             return super().get_count(queryset)
-        try:
-            query = str(queryset.query).encode()
-        except EmptyResultSet:  # a filter no row can meet: counted without a query
-            return super().get_count(queryset)
-        key = f"count:{hashlib.sha256(query).hexdigest()}:{timezone.localdate()}"
         count = super().get_count
         return register_state.kept(key, lambda: count(queryset), COUNT_CACHE_SECONDS)
+
+    @staticmethod
+    def _kept_key(kind: str, queryset) -> str | None:
+        """The key under which something about this query is kept per register version and
+        day (its SQL, hashed), or None for a query Django knows matches no row."""
+        try:
+            query = str(queryset.query).encode()
+        except EmptyResultSet:
+            return None
+        return f"{kind}:{hashlib.sha256(query).hexdigest()}:{timezone.localdate()}"
 
     def _page_from_signpost(self, queryset) -> list | None:
         """The offset page read from the last signpost before it, or None when the offset
@@ -136,13 +142,9 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         if min(offset, count - min(offset + limit, count)) < SIGNPOST_EVERY:
             return None
         terms = ordering_terms(queryset)
-        try:
-            query = str(queryset.query).encode()
-        except EmptyResultSet:
+        key = self._kept_key(f"signposts:{SIGNPOST_EVERY}", queryset)
+        if key is None:
             return None
-        key = (
-            f"signposts:{SIGNPOST_EVERY}:{hashlib.sha256(query).hexdigest()}:{timezone.localdate()}"
-        )
         signposts = register_state.kept(
             key, lambda: signposts_of(queryset, terms, count), COUNT_CACHE_SECONDS
         )
