@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from typing import NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -167,21 +168,56 @@ def _certainly_by(value: PartialDate | None, on: dt.date) -> bool:
     return value is not None and value.end <= on
 
 
+class TreatyDates(NamedTuple):
+    """A treaty's three partial dates, from which its status on any day derives."""
+
+    signed: PartialDate | None
+    entered_into_force: PartialDate | None
+    ended: PartialDate | None
+
+    # The columns they are read from, in order: each date and its precision.
+    columns = (
+        "signed_on",
+        "signed_on_precision",
+        "entered_into_force_on",
+        "entered_into_force_on_precision",
+        "ended_on",
+        "ended_on_precision",
+    )
+
+    @classmethod
+    def of(cls, treaty: Treaty) -> TreatyDates:
+        return cls.from_columns(*(getattr(treaty, column) for column in cls.columns))
+
+    @classmethod
+    def from_columns(cls, *values) -> TreatyDates:
+        """From the values of ``columns``, as a query's row gives them."""
+        signed, entered, ended = (
+            PartialDate.from_columns(values[index], values[index + 1]) for index in (0, 2, 4)
+        )
+        return cls(signed, entered, ended)
+
+    def in_force(self, on: dt.date) -> bool:
+        """Python twin of in_force_q."""
+        return _certainly_by(self.entered_into_force, on) and (
+            self.ended is None or self.ended.start > on
+        )
+
+    def status(self, on: dt.date) -> str:
+        if _certainly_by(self.ended, on):
+            return TreatyStatus.ENDED
+        if self.in_force(on):
+            return TreatyStatus.IN_FORCE
+        if self.signed is not None:
+            return TreatyStatus.SIGNED
+        return TreatyStatus.UNKNOWN
+
+
 def treaty_in_force(treaty: Treaty, on: dt.date) -> bool:
     """Python twin of in_force_q for one treaty."""
-    ended = treaty.get_partial("ended_on")
-    return _certainly_by(treaty.get_partial("entered_into_force_on"), on) and (
-        ended is None or ended.start > on
-    )
+    return TreatyDates.of(treaty).in_force(on)
 
 
 def treaty_status(treaty: Treaty, on: dt.date | None = None) -> str:
     """The treaty's status on ``on`` (default today), derived from its dates."""
-    on = on or timezone.localdate()
-    if _certainly_by(treaty.get_partial("ended_on"), on):
-        return TreatyStatus.ENDED
-    if treaty_in_force(treaty, on):
-        return TreatyStatus.IN_FORCE
-    if treaty.signed_on is not None:
-        return TreatyStatus.SIGNED
-    return TreatyStatus.UNKNOWN
+    return TreatyDates.of(treaty).status(on or timezone.localdate())
