@@ -5,6 +5,7 @@ regimes, following state succession).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -16,10 +17,10 @@ from core.visibility import public_view
 from sanctions.models import SanctionsRegime
 from sanctions.selectors import regime_active, regime_status
 from treaties.models import Participation, Party, Treaty
-from treaties.selectors import party_lineage, treaty_in_force, treaty_status
+from treaties.selectors import TreatyDates, party_lineage
 
 
-@dataclass
+@dataclass(slots=True)
 class TimelineEntry:
     """A treaty or regime that ties two parties, with how it was reached."""
 
@@ -30,7 +31,7 @@ class TimelineEntry:
     end: PartialDate | None
     status: str
     in_force_on: bool | None
-    parties: list[Party]
+    parties: Sequence[Party]
     via_succession: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -48,40 +49,44 @@ def _ties(involved_a: set[str], involved_b: set[str]) -> bool:
     return any(a != b for a in involved_a for b in involved_b)
 
 
-# What an entry shows of a treaty and its status needs: the other columns (text, timestamps,
-# aliases) cost more to read and convert than the rows' look-up.
-_TREATY_FIELDS = (
-    "id",
-    "title",
-    *(column for name in Treaty.partial_dates for column in (name, f"{name}_precision")),
-)
+# What an entry shows of a treaty and its status needs, read as plain rows: the other columns
+# (text, timestamps, aliases) and model instances cost more to build than the rows' look-up.
+_TREATY_COLUMNS = ("id", "title", *TreatyDates.columns)
 
 
-def _public_members(treaty_ids: list[str]) -> dict[str, list[Party]]:
+def _public_members(treaty_ids: list[str]) -> dict[str, tuple[Party, ...]]:
     """Each (public) treaty's public parties, in the participations' order (by party name,
     then participation). A treaty tying two parties often counts dozens of members, and many
-    treaties share them (at 100,000 treaties, RU and KP share 536 with 5,360 memberships)."""
+    treaties share them (at 100,000 treaties, RU and KP share 536 with 5,360 memberships):
+    treaties with the same members share one tuple of them."""
     # The treaties are public (the caller's public view found them) and a party counts only
-    # if it is among the public parties read next, so the participations are read alone
-    # (joined to their parties for the check and the order: 9.5 ms in the database for RU
-    # and KP at 100,000 treaties; alone, 1.4 ms) and put in order here.
-    rows = list(
-        Participation.objects.filter(among("treaty_id", treaty_ids))
-        .order_by()
-        .values_list("treaty_id", "party_id", "pk")
-    )
-    parties = public_view(Party.objects.filter(pk__in={party for _, party, _ in rows}))
-    by_id = {party.pk: party for party in parties.order_by("name")}
-    # Names ranked in the database's order (its collation), equal names alike.
-    rank: dict[str, int] = {}
-    for party in by_id.values():
-        rank.setdefault(party.name, len(rank))
-    members: dict[str, list[Party]] = {}
-    for treaty_id, party_id, _ in sorted(
-        (row for row in rows if row[1] in by_id),
-        key=lambda row: (rank[by_id[row[1]].name], row[2]),
-    ):
-        members.setdefault(treaty_id, []).append(by_id[party_id])
+    # if it is among the public parties read next, so the participations are read alone, in
+    # participation order (joined to their parties for the check and the order: 9.5 ms in
+    # the database for RU and KP at 100,000 treaties; alone, 1.4 ms). They are put in party
+    # order here without sorting them: one bucket per party name, in the database's order
+    # of names (its collation), each filled in participation order.
+    rows = Participation.objects.filter(among("treaty_id", treaty_ids)).order_by("pk")
+    rows = list(rows.values_list("party_id", "treaty_id"))
+    parties = public_view(Party.objects.filter(pk__in={party for party, _ in rows}))
+    by_id: dict[str, Party] = {}
+    buckets: dict[str, list[tuple[str, str]]] = {}  # party name -> (treaty, party), in order
+    bucket_of: dict[str, list[tuple[str, str]]] = {}
+    for party in parties.order_by("name"):
+        by_id[party.pk] = party
+        bucket_of[party.pk] = buckets.setdefault(party.name, [])
+    for party_id, treaty_id in rows:
+        if (bucket := bucket_of.get(party_id)) is not None:
+            bucket.append((treaty_id, party_id))
+    member_ids: dict[str, list[str]] = {}  # treaty -> its parties' ids, in order
+    for bucket in buckets.values():
+        for treaty_id, party_id in bucket:
+            member_ids.setdefault(treaty_id, []).append(party_id)
+    shared: dict[tuple[str, ...], tuple[Party, ...]] = {}
+    members: dict[str, tuple[Party, ...]] = {}
+    for treaty_id, ids in member_ids.items():
+        if (found := shared.get(key := tuple(ids))) is None:
+            found = shared[key] = tuple(by_id[party_id] for party_id in key)
+        members[treaty_id] = found
     return members
 
 
@@ -101,26 +106,34 @@ def relations_timeline(
             Treaty.objects.filter(participations__party__in=mine)
             .filter(pk__in=Treaty.objects.filter(participations__party__in=theirs).values("pk"))
             .distinct()
-        ).only(*_TREATY_FIELDS)
+        ).values_list(*_TREATY_COLUMNS)
     )
-    members = _public_members([treaty.pk for treaty in treaties])
+    members = _public_members([treaty_id for treaty_id, *_ in treaties])
     mine_ids, theirs_ids = set(mine), set(theirs)
-    for treaty in treaties:
-        parties = members.get(treaty.pk, [])
-        involved = {p.pk for p in parties}
-        if not _ties(involved & mine_ids, involved & theirs_ids):
+    # Whether a treaty's parties tie the two sides, and through which successions, depends
+    # on its parties alone: decided once per tuple of parties (treaties share them; a tuple
+    # is kept alive by ``members``, so its id stays its own).
+    decided: dict[int, list[dict[str, str]] | None] = {}
+    for treaty_id, title, *columns in treaties:
+        parties = members.get(treaty_id, ())
+        if (key := id(parties)) not in decided:
+            involved = {p.pk for p in parties}
+            ties = _ties(involved & mine_ids, involved & theirs_ids)
+            decided[key] = _succession_notes(involved, mine, theirs) if ties else None
+        if (via_succession := decided[key]) is None:
             continue
+        dates = TreatyDates.from_columns(*columns)
         entries.append(
             TimelineEntry(
                 type="treaty",
-                id=treaty.pk,
-                title=treaty.title,
-                start=treaty.get_partial("signed_on"),
-                end=treaty.get_partial("ended_on"),
-                status=treaty_status(treaty, today),
-                in_force_on=treaty_in_force(treaty, on) if on else None,
+                id=treaty_id,
+                title=title,
+                start=dates.signed,
+                end=dates.ended,
+                status=dates.status(today),
+                in_force_on=dates.in_force(on) if on else None,
                 parties=parties,
-                via_succession=_succession_notes(involved, mine, theirs),
+                via_succession=via_succession,
             )
         )
     regimes = public_view(

@@ -15,18 +15,20 @@ class SuccessionStepSerializer(serializers.Serializer):
 class TimelineParties(serializers.ListSerializer):
     """An entry's parties, each party rendered once per response: a timeline repeats the same
     few parties across hundreds of entries (536 at 100,000 treaties, 5,360 memberships), and
-    often the same list of them: each list of briefs is built once per response too."""
+    often the same list of them (the selector gives treaties with the same parties one shared
+    tuple of them): each such list of briefs is built once per response too."""
 
     def to_representation(self, data):
         rendered = self.context.setdefault("party_briefs", {})
+        # By the list's identity; the list is kept with its briefs, so no other list made
+        # while this response renders can take its id.
         lists = self.context.setdefault("party_brief_lists", {})
-        pks = tuple(party.pk for party in data)
-        if pks not in lists:
+        if (found := lists.get(id(data))) is None:
             for party in data:
                 if party.pk not in rendered:
                     rendered[party.pk] = self.child.to_representation(party)
-            lists[pks] = [rendered[pk] for pk in pks]
-        return lists[pks]
+            found = lists[id(data)] = (data, [rendered[party.pk] for party in data])
+        return found[1]
 
 
 class TimelineEntrySerializer(serializers.Serializer):

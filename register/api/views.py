@@ -83,4 +83,6 @@ class RelationsView(APIView):
         on = query.validated_data.get("on")
         timeline = relations_timeline(party=parties["id"], other=parties["other"], on=on)
         data = {"party": parties["id"], "other": parties["other"], "on": on, "timeline": timeline}
-        return Response(RelationsSerializer(data).data)
+        # The representation alone: ``.data`` would keep the serializer, and through it the
+        # timeline's entries, in a reference cycle that only the garbage collector frees.
+        return Response(RelationsSerializer().to_representation(data))
