@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.factories import make_party, make_treaty
+from tests.factories import make_participation, make_party, make_treaty
 from treaties.models import ObligationType, Provision
 from treaties.selectors import treaty_status
 
@@ -105,3 +105,33 @@ def test_party_kind_and_code_filters(api_client):
         p["id"]
         for p in api_client.get("/api/v1/parties/", {"kind": "organisation"}).json()["results"]
     ] == ["un"]
+
+
+def test_repeated_party_means_treaties_of_every_one_of_them(api_client):
+    soviet, russia = make_party(id="soviet-union"), make_party(id="russia", iso_alpha2="RU")
+    soviet.successors.add(russia)
+    korea, china = (
+        make_party(id="north-korea", iso_alpha2="KP"),
+        make_party(id="china", iso_alpha2="CN"),
+    )
+    memberships = {
+        "all-three": [russia, korea, china],
+        "soviet-three": [soviet, korea, china],
+        "two": [russia, korea],
+        "other-two": [korea, china],
+        "alone": [russia],
+    }
+    for treaty_id, parties in memberships.items():
+        treaty = make_treaty(id=treaty_id)
+        for party in parties:
+            make_participation(treaty=treaty, party=party)
+
+    def ids(*codes, **params):
+        body = api_client.get(URL, {"party": list(codes), **params}).json()
+        return sorted(item["id"] for item in body["results"])
+
+    assert ids("RU", "KP", "CN") == ["all-three"]
+    assert ids("CN", "KP", "RU", include_predecessors="true") == ["all-three", "soviet-three"]
+    assert ids("KP", "RU") == ["all-three", "two"]
+    assert ids("KP", "CN") == ["all-three", "other-two", "soviet-three"]
+    assert ids("RU") == ["all-three", "alone", "two"]

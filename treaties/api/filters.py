@@ -212,13 +212,21 @@ class TreatyFilterSet(RegisterFilterSet):
         ids = [party.pk for party in parties]
         follow = self.form.cleaned_data.get("include_predecessors")
         lineages = party_predecessor_closures(ids) if follow else {pk: {pk} for pk in ids}
-        # One condition per distinct party (at most MAX_REPEATS): a bounded plan.
-        for lineage in lineages.values():
-            # The participations' own treaty ids: a join back to treaties hid from the planner
-            # how few they are (it sorted all 100,000 treaties, then probed each).
-            participants = Participation.objects.filter(party__in=lineage).values("treaty_id")
-            queryset = queryset.filter(pk__in=participants)
-        return queryset
+        # The treaties are those of participations of the first party (or its lineage) whose
+        # treaty also has participations of each other party: one condition on the treaties,
+        # the others nested in it (at most MAX_REPEATS: a bounded plan). As one condition per
+        # party on the treaties, PostgreSQL read all 100,000 treaties at 100k to hash-join
+        # them to North Korea's 938 participations (22 ms for RU and KP); nested, it probes
+        # the participations' (treaty, party) index from the rarer party's rows (3 ms). The
+        # participations' own treaty ids, not a join back to treaties, which hid from the
+        # planner how few they are (it sorted all 100,000 treaties, then probed each).
+        first, *others = lineages.values()
+        participants = Participation.objects.filter(party__in=first)
+        for lineage in others:
+            participants = participants.filter(
+                treaty_id__in=Participation.objects.filter(party__in=lineage).values("treaty_id")
+            )
+        return queryset.filter(pk__in=participants.values("treaty_id"))
 
     def filter_signed_after(self, queryset, name, value):
         return queryset.filter(starts_on_or_after("signed_on", value))
