@@ -10,47 +10,75 @@ from __future__ import annotations
 from django.db import migrations
 
 
-class TrigramIndexes(migrations.operations.base.Operation):
-    """Create (and on reversal drop) trigram indexes over UPPER(expression) on PostgreSQL;
-    nothing on other databases. ``expressions`` maps an index name to its SQL expression."""
+class _OverUpper(migrations.operations.base.Operation):
+    """Create (and on reversal drop) database objects over UPPER(expression) of a table's
+    columns on PostgreSQL, then analyse the table; nothing on other databases.
+    ``expressions`` maps each object's name to its SQL expression."""
 
     reversible = True
     reduces_to_sql = False
+    what = ""  # for describe()
 
     def __init__(self, table: str, expressions: dict[str, str]):
         self.table, self.expressions = table, expressions
 
+    def create_sql(self, name: str, expression: str) -> str:
+        raise NotImplementedError
+
+    def drop_sql(self, name: str) -> str:
+        raise NotImplementedError
+
+    def prepare(self, schema_editor) -> None:
+        """What the objects need first."""
+
     def state_forwards(self, app_label, state) -> None:
-        pass  # raw indexes: the models' state does not change
+        pass  # raw SQL objects: the models' state does not change
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        self.prepare(schema_editor)
         for name, expression in self.expressions.items():
-            schema_editor.execute(
-                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{self.table}" '
-                f"USING gin (UPPER({expression}) gin_trgm_ops)"
-            )
-        # Statistics of the indexed expressions: without them the planner guesses that a
-        # search matches 4% of the rows and prefers scanning the table to using the index.
+            schema_editor.execute(self.create_sql(name, expression))
+        # Statistics of the expressions: without them the planner guesses how many rows a
+        # search matches (4% of them, or a few hundred) and plans for that.
         schema_editor.execute(f'ANALYZE "{self.table}"')
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         for name in self.expressions:
-            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+            schema_editor.execute(self.drop_sql(name))
 
     def describe(self) -> str:
-        return f"Trigram indexes for q on {self.table} (PostgreSQL)"
+        return f"{self.what} for q on {self.table} (PostgreSQL)"
 
     def deconstruct(self):
         return (self.__class__.__name__, [self.table, self.expressions], {})
 
 
-class SearchStatistics(TrigramIndexes):
-    """Statistics over UPPER(expression), with no index, on PostgreSQL; nothing elsewhere.
+class TrigramIndexes(_OverUpper):
+    """GIN indexes of pg_trgm trigrams over UPPER(expression). Without the expressions'
+    statistics (the ANALYZE after them) the planner guesses that a search matches 4% of the
+    rows and prefers scanning the table to using the index."""
+
+    what = "Trigram indexes"
+
+    def prepare(self, schema_editor) -> None:
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+
+    def create_sql(self, name: str, expression: str) -> str:
+        return (
+            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{self.table}" '
+            f"USING gin (UPPER({expression}) gin_trgm_ops)"
+        )
+
+    def drop_sql(self, name: str) -> str:
+        return f'DROP INDEX IF EXISTS "{name}"'
+
+
+class SearchStatistics(_OverUpper):
+    """Statistics over UPPER(expression), with no index.
 
     For a column `q` matches in most rows, an index would not help: the page is the first
     rows of the list's order that match, found quickly along that order's index, if the
@@ -59,21 +87,12 @@ class SearchStatistics(TrigramIndexes):
     match instead (3 s for a page; 20 ms with them).
     """
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for name, expression in self.expressions.items():
-            schema_editor.execute(
-                f'CREATE STATISTICS IF NOT EXISTS "{name}" ON (UPPER({expression})) '
-                f'FROM "{self.table}"'
-            )
-        schema_editor.execute(f'ANALYZE "{self.table}"')
+    what = "Statistics"
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for name in self.expressions:
-            schema_editor.execute(f'DROP STATISTICS IF EXISTS "{name}"')
+    def create_sql(self, name: str, expression: str) -> str:
+        return (
+            f'CREATE STATISTICS IF NOT EXISTS "{name}" ON (UPPER({expression})) FROM "{self.table}"'
+        )
 
-    def describe(self) -> str:
-        return f"Statistics for q on {self.table} (PostgreSQL)"
+    def drop_sql(self, name: str) -> str:
+        return f'DROP STATISTICS IF EXISTS "{name}"'
