@@ -2,7 +2,7 @@
 
 ``probes_plan`` names every request `make bench-api` times (scripts/bench_api.py): each list,
 each documented filter with a value the data holds, `q`, deep pages, details, conditional
-requests, the relations timeline and the change feed. ``probe_check`` makes one request in
+requests, the relations timeline and the change feed. ``probe_check`` makes a request in
 this process and counts its SQL queries; ``probe_explain`` shows the plans of its slowest.
 """
 
@@ -17,7 +17,7 @@ from unittest import mock
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.api.pagination import LimitOffsetPagination, position
@@ -57,6 +57,7 @@ class Checked:
     count: int | None = None  # a list's `count`
     etag: str | None = None
     sql: list[tuple[float, str]] = field(default_factory=list)
+    first_queries: int | None = None  # the first read's, when not the same
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -187,16 +188,19 @@ def _cursor_at(name: str, model, index: int) -> str:
 
 
 def probe_check(probe: Probe) -> Checked:
-    """Make the probe's request in this process; its status, SQL queries and time."""
+    """Make the probe's request in this process, twice: the second's status, SQL queries and
+    time, with the first's queries when they differ. The first read of a page can store what
+    later reads reuse (representations of records `bench_scale` cloned), so the second is the
+    steady cost; it goes to the view whatever READ_CACHE says, to count the view's queries."""
     client = Client(HTTP_HOST=HOST)
     # Throttling counts requests per address; the server under test raises it too.
     with mock.patch.object(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None}):
         headers = {}
-        etag = None
-        if probe.conditional:
+        with CaptureQueriesContext(connection) as first:
             etag = client.get(probe.path).headers.get("ETag")
+        if probe.conditional:
             headers = {"HTTP_IF_NONE_MATCH": etag or ""}
-        with CaptureQueriesContext(connection) as captured:
+        with override_settings(READ_CACHE=False), CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(probe.path, **headers)
             ms = (time.perf_counter() - started) * 1000
@@ -207,8 +211,16 @@ def probe_check(probe: Probe) -> Checked:
         body = json.loads(response.content)
         count = body.get("count") if isinstance(body, dict) else None
     sql = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
+    first_queries = len(first.captured_queries)
     return Checked(
-        probe, response.status_code, len(sql), ms, count, etag or response.get("ETag"), sql
+        probe,
+        response.status_code,
+        len(sql),
+        ms,
+        count,
+        etag or response.get("ETag"),
+        sql,
+        first_queries=None if first_queries == len(sql) or probe.conditional else first_queries,
     )
 
 

@@ -380,7 +380,8 @@ def _report(args, results: list[dict]) -> None:
             probe["group"],
             f"`{probe['path'].removeprefix('/api/v1/')}`",
             str(r["live_status"]),
-            str(r["queries"]),
+            str(r["queries"])
+            + (f" (first {r['first_queries']})" if r.get("first_queries") else ""),
             str(r["count"] if r["count"] is not None else ""),
         ]
         if t:

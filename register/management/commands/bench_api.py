@@ -55,8 +55,9 @@ class Command(BaseCommand):
                 continue
             checked = probe_check(probe)
             checked_all.append(checked.as_json())
+            first = f" (first read {checked.first_queries})" if checked.first_queries else ""
             self.stdout.write(
-                f"{checked.status} {checked.queries:3d} queries {checked.ms:8.1f} ms "
+                f"{checked.status} {checked.queries:3d} queries{first} {checked.ms:8.1f} ms "
                 f"count={checked.count} {probe.path}"
             )
             if explain and probe.group not in ("floor", "detail", "conditional"):
