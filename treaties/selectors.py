@@ -175,27 +175,20 @@ class TreatyDates(NamedTuple):
     entered_into_force: PartialDate | None
     ended: PartialDate | None
 
-    # The columns they are read from, in order: each date and its precision.
-    columns = (
-        "signed_on",
-        "signed_on_precision",
-        "entered_into_force_on",
-        "entered_into_force_on_precision",
-        "ended_on",
-        "ended_on_precision",
+    # The columns they are read from, in Treaty.partial_dates' order (the fields' order
+    # above): each date, then its precision.
+    columns = tuple(
+        column for name in Treaty.partial_dates for column in (name, f"{name}_precision")
     )
 
     @classmethod
     def of(cls, treaty: Treaty) -> TreatyDates:
-        return cls.from_columns(*(getattr(treaty, column) for column in cls.columns))
+        return cls(*(treaty.get_partial(name) for name in Treaty.partial_dates))
 
     @classmethod
     def from_columns(cls, *values) -> TreatyDates:
         """From the values of ``columns``, as a query's row gives them."""
-        signed, entered, ended = (
-            PartialDate.from_columns(values[index], values[index + 1]) for index in (0, 2, 4)
-        )
-        return cls(signed, entered, ended)
+        return cls(*map(PartialDate.from_columns, values[::2], values[1::2]))
 
     def in_force(self, on: dt.date) -> bool:
         """Python twin of in_force_q."""

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_participation, make_party, make_treaty
-from treaties.models import ObligationType, Provision
-from treaties.selectors import treaty_status
+from treaties.models import ObligationType, Provision, Treaty
+from treaties.selectors import TreatyDates, treaty_status
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/treaties/"
@@ -76,6 +76,20 @@ def test_status_of_a_treaty_ending_later_is_in_force_until_then():
     )
     assert treaty_status(treaty) == "in_force"
     assert treaty_status(treaty, on=dt.date(timezone.localdate().year + 3, 1, 1)) == "ended"
+
+
+def test_a_treatys_dates_read_from_a_row_are_those_of_the_model():
+    treaty = make_treaty(
+        id="dated", signed_on="1961-07-06", entered_into_force_on="1961-09", ended_on="1996"
+    )
+    row = Treaty.objects.values_list(*TreatyDates.columns).get(pk="dated")
+    dates = TreatyDates.of(treaty)
+    assert TreatyDates.from_columns(*row) == dates
+    assert [str(dates.signed), str(dates.entered_into_force), str(dates.ended)] == [
+        "1961-07-06",
+        "1961-09",
+        "1996",
+    ]
 
 
 def test_obligation_filter(api_client, treaties):
