@@ -188,19 +188,23 @@ def _cursor_at(name: str, model, index: int) -> str:
 
 
 def probe_check(probe: Probe) -> Checked:
-    """Make the probe's request in this process, twice: the second's status, SQL queries and
-    time, with the first's queries when they differ. The first read of a page can store what
-    later reads reuse (representations of records `bench_scale` cloned), so the second is the
-    steady cost; it goes to the view whatever READ_CACHE says, to count the view's queries."""
+    """Make the probe's request in this process, twice, both answered by the view whatever
+    READ_CACHE says: the second's status, SQL queries and time, with the first's queries when
+    they differ. The first read of a page can compute what later reads reuse (the count, kept
+    per register version; representations of records `bench_scale` cloned), so the second is
+    the steady cost."""
     client = Client(HTTP_HOST=HOST)
     # Throttling counts requests per address; the server under test raises it too.
-    with mock.patch.object(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None}):
+    with (
+        mock.patch.object(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None}),
+        override_settings(READ_CACHE=False),
+    ):
         headers = {}
         with CaptureQueriesContext(connection) as first:
             etag = client.get(probe.path).headers.get("ETag")
         if probe.conditional:
             headers = {"HTTP_IF_NONE_MATCH": etag or ""}
-        with override_settings(READ_CACHE=False), CaptureQueriesContext(connection) as captured:
+        with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(probe.path, **headers)
             ms = (time.perf_counter() - started) * 1000

@@ -381,7 +381,7 @@ def _report(args, results: list[dict]) -> None:
             f"`{probe['path'].removeprefix('/api/v1/')}`",
             str(r["live_status"]),
             str(r["queries"])
-            + (f" (first {r['first_queries']})" if r.get("first_queries") else ""),
+            + ("" if r.get("first_queries") is None else f" (first {r['first_queries']})"),
             str(r["count"] if r["count"] is not None else ""),
         ]
         if t:

@@ -55,7 +55,8 @@ class Command(BaseCommand):
                 continue
             checked = probe_check(probe)
             checked_all.append(checked.as_json())
-            first = f" (first read {checked.first_queries})" if checked.first_queries else ""
+            first = checked.first_queries
+            first = "" if first is None else f" (first read {first})"
             self.stdout.write(
                 f"{checked.status} {checked.queries:3d} queries{first} {checked.ms:8.1f} ms "
                 f"count={checked.count} {probe.path}"
