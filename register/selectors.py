@@ -65,8 +65,8 @@ def _public_members(treaty_ids: list[str]) -> dict[str, tuple[Party, ...]]:
     # the database for RU and KP at 100,000 treaties; alone, 1.4 ms). They are put in party
     # order here without sorting them: one bucket per party name, in the database's order
     # of names (its collation), each filled in participation order.
-    rows = Participation.objects.filter(among("treaty_id", treaty_ids)).order_by("pk")
-    rows = list(rows.values_list("party_id", "treaty_id"))
+    participations = Participation.objects.filter(among("treaty_id", treaty_ids))
+    rows = list(participations.order_by("pk").values_list("party_id", "treaty_id"))
     parties = public_view(Party.objects.filter(pk__in={party for party, _ in rows}))
     by_id: dict[str, Party] = {}
     buckets: dict[str, list[tuple[str, str]]] = {}  # party name -> (treaty, party), in order
