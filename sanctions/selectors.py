@@ -8,11 +8,15 @@ certainly passed, active otherwise.
 from __future__ import annotations
 
 import datetime as dt
+import string
+from typing import NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core import register_state
 from core.partial_dates import ends_by
+from core.visibility import public_q
 from sanctions.choices import DesignationStatus, RegimeStatus
 from sanctions.models import (
     Designation,
@@ -23,7 +27,7 @@ from sanctions.models import (
 )
 from sources.models import Source
 from treaties.models import Party
-from treaties.selectors import citations_prefetch
+from treaties.selectors import NAMES_SECONDS, citations_prefetch
 
 
 def regimes_for_api() -> QuerySet[SanctionsRegime]:
@@ -58,6 +62,36 @@ def designations_for_api() -> QuerySet[Designation]:
 def regime_resolve_q(ref: str) -> Q:
     """Regimes matching an id or a key (any case)."""
     return Q(pk=ref) | Q(key__iexact=ref)
+
+
+_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+
+
+class RegimeNames(NamedTuple):
+    """The published regimes' ids and keys: a few hundred rows, read in one query and kept
+    per register version (``regime_names``), so a filter resolves a regime without a query."""
+
+    ids: frozenset[str]
+    keys: dict[str, str]  # key, upper case -> regime id
+
+    @classmethod
+    def read(cls) -> RegimeNames:
+        rows = SanctionsRegime.objects.filter(public_q(SanctionsRegime)).values_list("pk", "key")
+        rows = list(rows)
+        return cls(
+            frozenset(pk for pk, _ in rows), {key.translate(_ASCII_UPPER): pk for pk, key in rows}
+        )
+
+    def resolve(self, ref: str) -> list[str]:
+        """The ids of the regimes with this id, or with this key in any case (keys are ASCII
+        upper-case words: only ASCII letters are folded, alike on every database)."""
+        found = {ref if ref in self.ids else None, self.keys.get(ref.translate(_ASCII_UPPER))}
+        return sorted(pk for pk in found if pk)
+
+
+def regime_names() -> RegimeNames:
+    """The published regimes' ids and keys, as of the current register version."""
+    return register_state.kept("public-regime-names", RegimeNames.read, NAMES_SECONDS)
 
 
 def active_q(on: dt.date) -> Q:

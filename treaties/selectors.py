@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from core import register_state
 from core.partial_dates import PartialDate, ends_by
 from core.visibility import public_q
 from sources.models import Citation
@@ -43,71 +44,83 @@ def citations_prefetch(lookup: str = "citations") -> Prefetch:
     )
 
 
-def party_resolve(ref: str, *, published_only: bool = True) -> Party | None:
-    """The (published) party with this id, or with this ISO 3166 alpha-2 code (any case)."""
-    ref = (ref or "").strip()
-    if not ref:
-        return None
-    parties = Party.objects.filter(Q(pk=ref) | Q(iso_alpha2=ref.upper()))
-    if published_only:
-        parties = parties.filter(public_q(Party))
-    return parties.order_by("pk").first()
+NAMES_SECONDS = 300  # bounds what a write that bypasses the services (raw SQL) leaves stale
+
+
+class PartyNames(NamedTuple):
+    """What resolving party references needs: the published parties' ids, their ISO alpha-2
+    codes and the succession links between them. A few hundred rows, read in one query and
+    kept per register version (``party_names``), so a filter or a relations path resolves its
+    parties, and follows their successions, without a query of its own."""
+
+    ids: frozenset[str]
+    codes: dict[str, str]  # ISO alpha-2 code -> party id
+    predecessors: dict[str, tuple[str, ...]]  # party id -> the parties it succeeded
+
+    @classmethod
+    def read(cls) -> PartyNames:
+        rows = list(
+            Party.objects.filter(public_q(Party))
+            .order_by("pk")
+            .values_list("pk", "iso_alpha2", "successors")
+        )  # a party with several successors is a row for each
+        ids = frozenset(pk for pk, _, _ in rows)
+        codes = {code: pk for pk, code, _ in rows if code}
+        predecessors: dict[str, list[str]] = {}
+        for pk, _, successor in rows:
+            if successor in ids:  # succession is followed through published parties only
+                predecessors.setdefault(successor, []).append(pk)
+        return cls(ids, codes, {s: tuple(p) for s, p in predecessors.items()})
+
+    def resolve(self, ref: str) -> str | None:
+        """The id of the party with this id, or with this ISO 3166 alpha-2 code (any case);
+        where one party has it as its id and another as its code, the first id in order."""
+        ref = (ref or "").strip()
+        found = [pk for pk in (ref if ref in self.ids else None, self.codes.get(ref.upper())) if pk]
+        return min(found) if found else None
+
+    def lineage(self, party_id: str) -> dict[str, str | None]:
+        """The party and every predecessor it succeeded (transitively): id -> the successor
+        it leads to. The Russian Federation's is {"russia": None, "soviet-union": "russia"}."""
+        lineage: dict[str, str | None] = {party_id: None}
+        frontier = [party_id]
+        while frontier:
+            successors, frontier = frontier, []
+            for successor in successors:
+                for predecessor in self.predecessors.get(successor, ()):
+                    if predecessor not in lineage:
+                        lineage[predecessor] = successor
+                        frontier.append(predecessor)
+        return lineage
+
+
+def party_names() -> PartyNames:
+    """The published parties' names and successions, as of the current register version."""
+    return register_state.kept("public-party-names", PartyNames.read, NAMES_SECONDS)
 
 
 def parties_resolve(refs: Collection[str]) -> dict[str, Party | None]:
-    """Each reference's (published) party, as party_resolve finds it, in one query."""
-    refs = {ref for ref in refs if ref}
-    if not refs:
-        return {}
-    codes = {ref.upper() for ref in refs}
-    parties = list(
-        Party.objects.filter(Q(pk__in=refs) | Q(iso_alpha2__in=codes), public_q(Party)).order_by(
-            "pk"
-        )
-    )
-    return {
-        ref: next((p for p in parties if p.pk == ref or p.iso_alpha2 == ref.upper()), None)
-        for ref in refs
-    }
+    """Each reference's published party (by id, or by ISO 3166 alpha-2 code in any case), in
+    one query for all of them."""
+    names = party_names()
+    ids = {ref: names.resolve(ref) for ref in refs}
+    found = Party.objects.in_bulk({pk for pk in ids.values() if pk})
+    return {ref: found.get(pk) for ref, pk in ids.items()}
 
 
 def party_predecessor_closures(party_ids: Collection[str]) -> dict[str, frozenset[str]]:
-    """Each party id with every predecessor it succeeded (transitively), in one query: the
-    succession links are few (curated), so all are read and followed in Python."""
-    predecessors: dict[str, list[str]] = {}
-    links = Party.successors.through.objects.filter(
-        public_q(Party, "from_party__"), public_q(Party, "to_party__")
-    )  # succession is followed through public parties only
-    for predecessor, successor in links.values_list("from_party_id", "to_party_id"):
-        predecessors.setdefault(successor, []).append(predecessor)
-    closures = {}
-    for party_id in party_ids:
-        closure, frontier = {party_id}, [party_id]
-        while frontier:
-            frontier = [p for s in frontier for p in predecessors.get(s, ()) if p not in closure]
-            closure.update(frontier)
-        closures[party_id] = frozenset(closure)
-    return closures
+    """Each party id with every predecessor it succeeded (transitively)."""
+    names = party_names()
+    return {party_id: frozenset(names.lineage(party_id)) for party_id in party_ids}
 
 
 def party_lineage(party: Party) -> dict[str, str | None]:
-    """The party and every public predecessor it succeeded (transitively): id -> the successor
-    it leads to.
+    """The party and every published predecessor it succeeded (transitively): id -> the
+    successor it leads to.
 
     The Russian Federation's lineage is {"russia": None, "soviet-union": "russia"}.
     """
-    lineage: dict[str, str | None] = {party.pk: None}
-    frontier = [party.pk]
-    while frontier:
-        links = Party.successors.through.objects.filter(
-            public_q(Party, "from_party__"), to_party_id__in=frontier
-        ).values_list("from_party_id", "to_party_id")
-        frontier = []
-        for predecessor, successor in links:
-            if predecessor not in lineage:
-                lineage[predecessor] = successor
-                frontier.append(predecessor)
-    return lineage
+    return party_names().lineage(party.pk)
 
 
 def parties_for_api() -> QuerySet[Party]:

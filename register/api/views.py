@@ -13,7 +13,7 @@ from core.api.examples import example
 from core.api.renderers import FastJSONRenderer
 from register.api.serializers import RelationsSerializer
 from register.selectors import relations_timeline
-from treaties.selectors import party_resolve
+from treaties.selectors import parties_resolve
 
 
 class RelationsQuerySerializer(serializers.Serializer):
@@ -74,7 +74,8 @@ class RelationsView(APIView):
         query = RelationsQuerySerializer(data=request.query_params)
         if not query.is_valid():
             raise ValidationError(query.errors)
-        parties = {"id": party_resolve(id), "other": party_resolve(other)}
+        resolved = parties_resolve([id, other])
+        parties = {"id": resolved[id], "other": resolved[other]}
         if parties["id"] is not None and parties["id"] == parties["other"]:
             raise ValidationError({"other": ["Give two different parties."]}, code="invalid")
         for name, ref in (("id", id), ("other", other)):

@@ -5,10 +5,9 @@ from django_filters import rest_framework as filters
 from core.api.filters import DateFilter, RegisterFilterSet, text_filter
 from core.names import identifier_normalise
 from core.partial_dates import ends_by, starts_on_or_after
-from core.visibility import public_q
 from sanctions.choices import DesignationKind, DesignationStatus, Measure, RegimeStatus
 from sanctions.models import Designation, DesignationIdentifier, SanctionsRegime
-from sanctions.selectors import active_q, designation_status_q, regime_resolve_q, regime_status_q
+from sanctions.selectors import active_q, designation_status_q, regime_names, regime_status_q
 from treaties.api.filters import PartyFilter
 
 
@@ -96,9 +95,8 @@ class DesignationFilterSet(RegisterFilterSet):
 
     def filter_regime(self, queryset, name, value):
         # Like party references: a draft regime names nothing, so a filter cannot reveal it.
-        regimes = SanctionsRegime.objects.filter(regime_resolve_q(value), public_q(SanctionsRegime))
-        # The regimes first (a few rows): the database then plans with their ids as constants.
-        ids = list(regimes.values_list("pk", flat=True))
+        # Resolved first (kept per version): the database plans with the ids as constants.
+        ids = regime_names().resolve(value)
         links = Designation.regimes.through.objects.filter(sanctionsregime_id__in=ids)
         return queryset.filter(pk__in=links.values("designation_id"))
 

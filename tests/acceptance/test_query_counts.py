@@ -132,6 +132,23 @@ def test_a_searched_designation_page_costs_the_same_queries(api_client, many_rec
     assert queries(api_client, path, 5, q="ALIAS") == queries(api_client, path, 50, q="ALIAS") == 3
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "limit"),
+    [
+        ("/api/v1/regimes/", {"issuer": "issuer"}, 50),  # all 55 regimes
+        ("/api/v1/treaties/", {"party": "party-b-00", "include_predecessors": "true"}, 1),
+        ("/api/v1/designations/", {"regime": "R-00", "nationality": "party-a-00"}, 1),
+    ],
+)
+def test_a_list_filtered_by_named_records_costs_no_query_to_resolve_them(
+    api_client, many_records, path, params, limit
+):
+    # Parties and regimes are resolved from the names kept per register version
+    # (tests/acceptance/test_kept_names.py): the same 3 queries as the plain list.
+    queries(api_client, path, limit, **params)
+    assert queries(api_client, path, limit, **params) == 3
+
+
 def counted(api_client, path: str) -> bool:
     """Whether answering ``path`` counted the list's rows in the database."""
     with CaptureQueriesContext(connection) as captured:
@@ -172,5 +189,7 @@ def test_the_relations_timeline_costs_the_same_queries_for_2_and_20_treaties(api
         tie(index)
     many, entries = relations_queries(api_client)
     assert entries == 20
-    # the two parties, their successions, the treaties, their members, the regimes
-    assert many == few == 8, f"{few} queries for 2 treaties, {many} for 20"
+    # the register's version and its party names (kept per version, and each read here is
+    # the first after a write), the two parties, the treaties, their members, the regimes
+    assert many == few == 7, f"{few} queries for 2 treaties, {many} for 20"
+    assert relations_queries(api_client) == (6, 20)  # the names kept

@@ -23,9 +23,8 @@ from treaties.choices import Obligation, PartyKind, TreatyKind, TreatyStatus
 from treaties.models import Participation, Party, Provision, Treaty
 from treaties.selectors import (
     in_force_q,
-    parties_resolve,
+    party_names,
     party_predecessor_closures,
-    party_resolve,
     status_q,
 )
 
@@ -50,12 +49,13 @@ class PartyRefSyntaxField(PatternField):
 
 
 class PartyRefField(PartyRefSyntaxField):
-    """A party id or ISO alpha-2 code. Malformed is an error; well-formed but unknown
-    resolves to None, which matches no record (like any other value nothing has)."""
+    """A party id or ISO alpha-2 code, cleaned to the party's id. Malformed is an error;
+    well-formed but unknown resolves to None, which matches no record (like any other value
+    nothing has)."""
 
     def clean(self, value):
         value = super().clean(value)
-        return party_resolve(value) if value else UNSET
+        return party_names().resolve(value) if value else UNSET
 
 
 UNSET = object()  # the parameter was not given (or given empty): no filtering
@@ -64,8 +64,7 @@ UNSET = object()  # the parameter was not given (or given empty): no filtering
 class PartyRefsField(forms.Field):
     """One or more party references (the parameter repeated, at most ``MAX_REPEATS`` times).
 
-    Cleans to the distinct parties (None for a reference that names no party), resolved
-    together in one query, so the cost does not grow with the number of values.
+    Cleans to the distinct parties' ids (None for a reference that names no party).
     """
 
     widget = forms.SelectMultiple
@@ -92,23 +91,21 @@ class PartyRefsField(forms.Field):
         refs = [ref for ref in refs if ref]
         if not refs:
             return UNSET
-        resolved = parties_resolve(refs)
-        distinct = {}  # RU, ru and russia are one party: one condition
-        for party in (resolved[ref] for ref in refs):
-            distinct[party.pk if party else None] = party
-        return list(distinct.values())
+        names = party_names()
+        return list(dict.fromkeys(names.resolve(ref) for ref in refs))  # RU, ru, russia: one
 
 
-def filter_by_party(queryset: QuerySet, lookup: str, party: Party | None) -> QuerySet:
-    """Records whose ``lookup`` relation holds ``party``; none when the party is unknown."""
+def filter_by_party(queryset: QuerySet, lookup: str, party: str | None) -> QuerySet:
+    """Records whose ``lookup`` relation holds the party with id ``party``; none when the
+    party is unknown (None)."""
     if party is None:
         return queryset.none()
     field = queryset.model._meta.get_field(lookup) if "__" not in lookup else None
     if field is not None and field.many_to_one:
         # A foreign key on the row itself: a plain condition, which an index can serve in
         # the list's order (a subquery here makes the database check it row by row).
-        return queryset.filter(**{lookup: party.pk})
-    return queryset.filter(pk__in=queryset.model.objects.filter(**{lookup: party.pk}).values("pk"))
+        return queryset.filter(**{lookup: party})
+    return queryset.filter(pk__in=queryset.model.objects.filter(**{lookup: party}).values("pk"))
 
 
 @extend_schema_field(_PARTY_REF_SCHEMA)
@@ -204,12 +201,11 @@ class TreatyFilterSet(RegisterFilterSet):
     def filter_noop(self, queryset, name, value):
         return queryset
 
-    def filter_party(self, queryset: QuerySet, name: str, parties) -> QuerySet:
-        if parties is UNSET:
+    def filter_party(self, queryset: QuerySet, name: str, ids) -> QuerySet:
+        if ids is UNSET:
             return queryset
-        if None in parties:
+        if None in ids:
             return queryset.none()
-        ids = [party.pk for party in parties]
         follow = self.form.cleaned_data.get("include_predecessors")
         lineages = party_predecessor_closures(ids) if follow else {pk: {pk} for pk in ids}
         # The treaties are those of participations of the first party (or its lineage) whose
