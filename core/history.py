@@ -45,7 +45,7 @@ def change_reason(reason: str) -> Iterator[None]:
     pending = representations.begin()
     done = False
     try:
-        with transaction.atomic():
+        with transaction.atomic(), register_state.writing():
             yield
             representations.finish(pending, render_now=True)
             if _state.dirty:

@@ -17,12 +17,14 @@ commits), and each web process listens (``heard``): the cache of whole public re
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
@@ -212,10 +214,35 @@ def heard() -> str | None:
     return _listener.heard()
 
 
+_writing: ContextVar[bool] = ContextVar("register_writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Marks a write's transaction (core.history.change_reason): inside it ``kept`` computes
+    afresh and keeps nothing. The version moves only when the write ends, so what was kept
+    under the old one would hold the write's rows, and after a rollback the old version is
+    the current one again."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def shape(kind: type) -> str:
+    """A short tag of a kept value's class, from its fields and their types (e.g. of a
+    NamedTuple), for its key: a release that changes them does not unpickle an older one's."""
+    return hashlib.sha256(repr(kind.__annotations__).encode()).hexdigest()[:8]
+
+
 def kept(key: str, compute: Callable[[], T], seconds: int) -> T:
     """``compute()``, kept in the default cache under ``key`` for the current version: computed
     again after the next write, or after ``seconds`` (which bound what a write that bypasses
-    the services, raw SQL, can leave stale). ``compute`` must not return None."""
+    the services, raw SQL, can leave stale). ``compute`` must not return None. Put in ``key``
+    whatever the value's shape depends on: a new release reads the values an older one kept."""
+    if _writing.get():
+        return compute()
     versioned = f"{key}:{version()}"
     value = cache.get(versioned)
     if value is None:
