@@ -24,9 +24,8 @@ from sanctions.models import (
     Designation,
     DesignationAlias,
     DesignationIdentifier,
-    SanctionsRegime,
 )
-from sanctions.selectors import regime_resolve_q
+from sanctions.selectors import regime_names
 from treaties.models import Party
 
 DEFAULT_THRESHOLD = 0.7
@@ -150,11 +149,9 @@ def _scope(options: MatchOptions) -> Q:
     if not options.include_delisted:
         scope &= Q(delisted_on__isnull=True)
     if options.regimes:
-        wanted = Q(pk__in=[])
-        for ref in options.regimes:
-            wanted |= regime_resolve_q(ref)
-        regimes = SanctionsRegime.objects.filter(wanted, public_q(SanctionsRegime))
-        links = Designation.regimes.through.objects.filter(sanctionsregime__in=regimes)
+        names = regime_names()  # published regimes only: a draft's key names nothing
+        regimes = sorted({pk for ref in options.regimes for pk in names.resolve(ref)})
+        links = Designation.regimes.through.objects.filter(sanctionsregime_id__in=regimes)
         scope &= Q(pk__in=links.values("designation_id"))
     return scope
 

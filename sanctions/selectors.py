@@ -59,11 +59,6 @@ def designations_for_api() -> QuerySet[Designation]:
     )
 
 
-def regime_resolve_q(ref: str) -> Q:
-    """Regimes matching an id or a key (any case)."""
-    return Q(pk=ref) | Q(key__iexact=ref)
-
-
 _ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 
 
@@ -76,11 +71,11 @@ class RegimeNames(NamedTuple):
 
     @classmethod
     def read(cls) -> RegimeNames:
-        rows = SanctionsRegime.objects.filter(public_q(SanctionsRegime)).values_list("pk", "key")
-        rows = list(rows)
-        return cls(
-            frozenset(pk for pk, _ in rows), {key.translate(_ASCII_UPPER): pk for pk, key in rows}
-        )
+        """Read from the database (one query): ``regime_names`` keeps what this returns."""
+        public = SanctionsRegime.objects.filter(public_q(SanctionsRegime))
+        rows = list(public.values_list("pk", "key"))
+        keys = {key.translate(_ASCII_UPPER): pk for pk, key in rows}
+        return cls(frozenset(pk for pk, _ in rows), keys)
 
     def resolve(self, ref: str) -> list[str]:
         """The ids of the regimes with this id, or with this key in any case (keys are ASCII
@@ -91,7 +86,8 @@ class RegimeNames(NamedTuple):
 
 def regime_names() -> RegimeNames:
     """The published regimes' ids and keys, as of the current register version."""
-    return register_state.kept("public-regime-names", RegimeNames.read, NAMES_SECONDS)
+    key = f"public-regime-names:{register_state.shape(RegimeNames)}"
+    return register_state.kept(key, RegimeNames.read, NAMES_SECONDS)
 
 
 def active_q(on: dt.date) -> Q:
