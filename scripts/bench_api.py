@@ -400,7 +400,7 @@ def _spread(run: dict) -> str:
     """wrk's connections per worker, e.g. "5/3", with the runs made again before it."""
     spread = "/".join(map(str, run["per_worker"])) or "?"
     reruns = run.get("reruns", 0)
-    return spread + (f" ({reruns} before: one worker)" if reruns else "")
+    return spread + (f" ({reruns} before: a worker idle)" if reruns else "")
 
 
 def _report(args, results: list[dict]) -> None:

@@ -59,6 +59,7 @@ class PartyNames(NamedTuple):
 
     @classmethod
     def read(cls) -> PartyNames:
+        """Read from the database (one query): ``party_names`` keeps what this returns."""
         rows = list(
             Party.objects.filter(public_q(Party))
             .order_by("pk")
@@ -96,12 +97,13 @@ class PartyNames(NamedTuple):
 
 def party_names() -> PartyNames:
     """The published parties' names and successions, as of the current register version."""
-    return register_state.kept("public-party-names", PartyNames.read, NAMES_SECONDS)
+    key = f"public-party-names:{register_state.shape(PartyNames)}"
+    return register_state.kept(key, PartyNames.read, NAMES_SECONDS)
 
 
 def parties_resolve(refs: Collection[str]) -> dict[str, Party | None]:
-    """Each reference's published party (by id, or by ISO 3166 alpha-2 code in any case), in
-    one query for all of them."""
+    """Each reference's published party (by id, or by ISO 3166 alpha-2 code in any case):
+    resolved by the kept names, then the parties read in one query."""
     names = party_names()
     ids = {ref: names.resolve(ref) for ref in refs}
     found = Party.objects.in_bulk({pk for pk in ids.values() if pk})

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.history import change_reason
 from sanctions.services import regime_write
 from tests.factories import (
     make_designation,
@@ -20,6 +21,7 @@ from tests.factories import (
     make_treaty,
 )
 from treaties.models import Party
+from treaties.selectors import party_names
 from treaties.services import party_write
 
 pytestmark = pytest.mark.django_db
@@ -86,11 +88,34 @@ def test_a_party_taken_back_to_draft_names_nothing(api_client, records):
     assert ids(api_client, "/api/v1/regimes/?issuer=russia") == []
 
 
-def test_a_new_party_is_named_at_once(api_client, records):
-    assert ids(api_client, "/api/v1/regimes/?target=CN") == []
-    china = make_party(id="china", iso_alpha2="CN")
+def test_a_party_published_is_named_at_once(api_client, records):
+    china = make_party(id="china", iso_alpha2="CN", review_status="draft")
     regime_write(regime=records["regime"], targets=[records["korea"], china])
+    assert ids(api_client, "/api/v1/regimes/?target=CN") == []  # a draft names nothing
+    china.review_status = "published"
+    party_write(party=china)
     assert ids(api_client, "/api/v1/regimes/?target=CN") == ["un-dprk"]
+
+
+def test_a_predecessor_published_joins_the_lineage_at_once(api_client, records):
+    ussr = records["ussr"]
+    party_write(party=ussr, successors=[records["russia"]])
+    ussr.review_status = "draft"
+    party_write(party=ussr)
+    assert ids(api_client, RUSSIA_AND_KOREA) == ["russian-pact"]
+    ussr.review_status = "published"
+    party_write(party=ussr)
+    assert ids(api_client, RUSSIA_AND_KOREA) == ["russian-pact", "soviet-pact"]
+
+
+def test_names_read_inside_a_write_are_not_kept(records):
+    # The version moves when the write ends: names kept during it would be kept under the
+    # old version, which is the current one again after a rollback.
+    with pytest.raises(RuntimeError), change_reason("a write that fails"):
+        make_party(id="china", iso_alpha2="CN")
+        assert party_names().resolve("CN") == "china"
+        raise RuntimeError
+    assert party_names().resolve("CN") is None
 
 
 def test_a_changed_regime_key_names_the_regime_at_once(api_client, records):
