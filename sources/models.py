@@ -133,7 +133,11 @@ class Citation(TimeStampedModel):
     class Meta:
         ordering = ["content_type_id", "object_id", "field", "start", "id"]
         indexes = [
-            models.Index(fields=["content_type", "object_id"], name="citation_record_idx"),
+            # The record's id first: `record_id` alone (no record_type) finds its citations
+            # here, where an index led by the content type was walked end to end (7,862 pages
+            # at 2.3M citations, 26 ms). Lookups by (content type, record) also have the
+            # unique constraint's index, which leads with both.
+            models.Index(fields=["object_id", "content_type"], name="citation_record_idx"),
             # `field`: most fields are cited a few times among millions of citations.
             models.Index(fields=["field"], name="citation_field_idx"),
             # `stance=disputes`: a curator's few; importers write only supports, unindexed.
