@@ -106,7 +106,7 @@ def parties_resolve(refs: Collection[str]) -> dict[str, Party | None]:
     resolved by the kept names, then the parties read in one query."""
     names = party_names()
     ids = {ref: names.resolve(ref) for ref in refs}
-    found = Party.objects.in_bulk({pk for pk in ids.values() if pk})
+    found = Party.objects.filter(public_q(Party)).in_bulk({pk for pk in ids.values() if pk})
     return {ref: found.get(pk) for ref, pk in ids.items()}
 
 
