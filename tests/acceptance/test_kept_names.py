@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import register_state
 from core.history import change_reason
 from sanctions.services import regime_write
 from tests.factories import (
@@ -155,3 +156,18 @@ def test_a_filtered_list_spends_no_query_on_names_once_they_are_kept(api_client,
     # This list's first read in the version: the version, its count, its page, their bodies.
     assert queries(api_client, path) == 4
     assert queries(api_client, path) == 3  # then its count is kept too
+
+
+def test_a_request_fetches_the_kept_names_once(api_client, records, monkeypatch):
+    # The field resolves the parties, the condition follows their successions: one fetch
+    # from the cache (a round trip with Redis), not one for each.
+    fetched = []
+    cache_get = register_state.cache.get
+
+    def get(key, *args, **kwargs):
+        fetched.append(key.split(":")[0])
+        return cache_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(register_state.cache, "get", get)
+    assert ids(api_client, RUSSIA_AND_KOREA) == ["russian-pact"]
+    assert fetched.count("public-party-names") == 1
