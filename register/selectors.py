@@ -98,7 +98,7 @@ def relations_timeline(
 
     With ``on``, only what was in force (treaties) or active (regimes) on that day.
     """
-    mine, theirs = party_lineage(party), party_lineage(other)
+    mine, theirs = party_lineage(party.pk), party_lineage(other.pk)
     today = timezone.localdate()  # once: each entry's status is as of today
     entries: list[TimelineEntry] = []
     treaties = list(

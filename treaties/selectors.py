@@ -110,19 +110,13 @@ def parties_resolve(refs: Collection[str]) -> dict[str, Party | None]:
     return {ref: found.get(pk) for ref, pk in ids.items()}
 
 
-def party_predecessor_closures(party_ids: Collection[str]) -> dict[str, frozenset[str]]:
-    """Each party id with every predecessor it succeeded (transitively)."""
-    names = party_names()
-    return {party_id: frozenset(names.lineage(party_id)) for party_id in party_ids}
-
-
-def party_lineage(party: Party) -> dict[str, str | None]:
+def party_lineage(party_id: str) -> dict[str, str | None]:
     """The party and every published predecessor it succeeded (transitively): id -> the
     successor it leads to.
 
     The Russian Federation's lineage is {"russia": None, "soviet-union": "russia"}.
     """
-    return party_names().lineage(party.pk)
+    return party_names().lineage(party_id)
 
 
 def parties_for_api() -> QuerySet[Party]:

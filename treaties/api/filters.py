@@ -23,8 +23,8 @@ from treaties.choices import Obligation, PartyKind, TreatyKind, TreatyStatus
 from treaties.models import Participation, Party, Provision, Treaty
 from treaties.selectors import (
     in_force_q,
+    party_lineage,
     party_names,
-    party_predecessor_closures,
     status_q,
 )
 
@@ -207,7 +207,7 @@ class TreatyFilterSet(RegisterFilterSet):
         if None in ids:
             return queryset.none()
         follow = self.form.cleaned_data.get("include_predecessors")
-        lineages = party_predecessor_closures(ids) if follow else {pk: {pk} for pk in ids}
+        lineages = [set(party_lineage(pk)) if follow else {pk} for pk in ids]
         # The treaties are those of participations of the first party (or its lineage) whose
         # treaty also has participations of each other party: one condition on the treaties,
         # the others nested in it (at most MAX_REPEATS: a bounded plan). As one condition per
@@ -216,7 +216,7 @@ class TreatyFilterSet(RegisterFilterSet):
         # the participations' (treaty, party) index from the rarer party's rows (3 ms). The
         # participations' own treaty ids, not a join back to treaties, which hid from the
         # planner how few they are (it sorted all 100,000 treaties, then probed each).
-        first, *others = lineages.values()
+        first, *others = lineages
         participants = Participation.objects.filter(party__in=first)
         for lineage in others:
             participants = participants.filter(
