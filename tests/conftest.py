@@ -26,6 +26,14 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
+def view_answers(settings):
+    """Public reads go to the view, for tests of what the view reads (its queries, its kept
+    values): the read cache would answer a repeated read itself, in one query
+    (tests/acceptance/test_read_cache.py)."""
+    settings.READ_CACHE = False
+
+
+@pytest.fixture
 def fixture_copy(tmp_path: Path):
     """A writable copy of fixtures/ and seeds/; returns (fixtures_dir, seeds_dir, edit)."""
     fixtures = tmp_path / "fixtures"

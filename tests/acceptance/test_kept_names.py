@@ -25,13 +25,7 @@ from treaties.models import Party
 from treaties.selectors import party_names
 from treaties.services import party_write
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _the_view_answers(settings):
-    """The view's own reads: a repeated public read would be answered by the read cache."""
-    settings.READ_CACHE = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("view_answers")]
 
 
 @pytest.fixture

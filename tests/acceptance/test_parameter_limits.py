@@ -115,9 +115,8 @@ def _treaty_queries(queries: list[str]) -> list[str]:
 
 
 def test_party_filter_costs_the_same_queries_for_one_value_and_the_maximum(
-    api_client, ten_parties_in_one_treaty, settings
+    api_client, ten_parties_in_one_treaty, view_answers
 ):
-    settings.READ_CACHE = False  # the view's queries, not the read cache's answer
     one_count, one = _party_request(api_client, ["state-0"])
     all_count, every = _party_request(api_client, [p.pk for p in ten_parties_in_one_treaty])
     assert (one_count, all_count) == (1, 1)  # predecessors followed for every party
@@ -125,9 +124,8 @@ def test_party_filter_costs_the_same_queries_for_one_value_and_the_maximum(
 
 
 def test_repeated_and_equivalent_party_values_add_no_conditions(
-    api_client, ten_parties_in_one_treaty, settings
+    api_client, ten_parties_in_one_treaty, view_answers
 ):
-    settings.READ_CACHE = False  # the view's queries, not the read cache's answer
     _, once = _party_request(api_client, ["state-1"])
     _, repeated = _party_request(api_client, ["state-1", "S1", "s1"] * 3)
     assert len(_treaty_queries(once)) >= 2  # the count and the page

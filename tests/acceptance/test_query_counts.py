@@ -16,7 +16,7 @@ from tests.factories import (
 )
 from treaties.models import Provision
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("view_answers")]
 COUNT = 55
 # Pinned per endpoint. Records with stored representations (core.representations) cost the
 # count, the page's ids and their stored bodies; sources are rendered per request: count +
@@ -85,13 +85,6 @@ def many_records():
             source=source,
             listed_on="2010",
         )
-
-
-@pytest.fixture(autouse=True)
-def _the_view_answers(settings):
-    """These count the view's own queries; a repeated public read is answered by the read
-    cache instead, in one query (tests/acceptance/test_read_cache.py)."""
-    settings.READ_CACHE = False
 
 
 def queries(api_client, path: str, limit: int, **params) -> int:
