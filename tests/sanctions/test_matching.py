@@ -12,7 +12,7 @@ from sanctions.importers.ofac import ofac_sdn_parse
 from sanctions.importers.un import un_list_parse
 from sanctions.importers.writer import official_list_import
 from sanctions.models import Designation, SanctionsRegime
-from sanctions.services import designation_create, designation_update
+from sanctions.services import designation_create, designation_update, regime_write
 
 pytestmark = [pytest.mark.django_db]
 DATA = Path(__file__).with_name("data")
@@ -166,6 +166,17 @@ def test_regime_filter_is_repeatable_by_id_or_key(lists, api_client):
         for r in results(api_client, query, "Company", "?regime=un-dprk&regime=US-OFAC-DPRK2")
     }
     assert un == {"un-kpe-001"} and both == {"un-kpe-001", "ofac-9345"}
+
+
+def test_a_regime_that_names_nothing_screens_against_nothing(lists, api_client):
+    # An unknown key, or a draft regime's: not "no filter", and a draft is not revealed.
+    query = {"name": ["Korea Mining Development Trading Corporation"]}
+    assert results(api_client, query, "Company", "?regime=UN-DPRK") != []
+    regime = SanctionsRegime.objects.get(key="UN-DPRK")
+    regime.review_status = "draft"
+    regime_write(regime=regime)
+    for params in ("?regime=NO-SUCH-REGIME", "?regime=UN-DPRK", "?regime=un-dprk&regime=XX"):
+        assert results(api_client, query, "Company", params) == []
 
 
 def test_threshold_and_limit(lists, api_client):
