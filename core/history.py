@@ -41,7 +41,7 @@ def change_reason(reason: str) -> Iterator[None]:
         finally:
             _state.reason = previous
         return
-    _state.reason, _state.changes, _state.dirty = reason, {}, False
+    _state.reason, _state.changes, _state.dirty, _state.names = reason, {}, False, False
     pending = representations.begin()
     done = False
     try:
@@ -49,12 +49,12 @@ def change_reason(reason: str) -> Iterator[None]:
             yield
             representations.finish(pending, render_now=True)
             if _state.dirty:
-                register_state.advance()
+                register_state.advance(names=_state.names)
             done = True
     finally:
         if not done:
             representations.finish(pending, render_now=False)
-        _state.reason, _state.changes, _state.dirty = previous, None, False
+        _state.reason, _state.changes, _state.dirty, _state.names = previous, None, False, False
 
 
 def current_reason() -> str | None:
@@ -101,16 +101,19 @@ def _record_change(sender, instance, history_instance, history_user=None, **kwar
     change.save()
     if changes is not None:
         changes[key] = change
-    _register_changed()
+    _register_changed(type(instance))
 
 
-def _register_changed() -> None:
-    """A change-feed row was written: inside a write, its version moves once when the write
-    ends; outside one, now."""
+def _register_changed(model) -> None:
+    """A change-feed row of a ``model`` record was written: inside a write, its version moves
+    once when the write ends; outside one, now. With it the register's names, where such a
+    record is one they are read from."""
+    names = register_state.Names.moved_by(model)
     if getattr(_state, "changes", None) is not None:
         _state.dirty = True
+        _state.names = _state.names or names
     else:
-        register_state.advance()
+        register_state.advance(names=names)
 
 
 def _links_changed(model, changes) -> None:
@@ -191,7 +194,7 @@ def history_bulk_created(model, objs: list, *, m2m_links: dict[str, list] | None
                 batch_size=BATCH,
             )
     if objs:
-        _register_changed()
+        _register_changed(model)
     representations.records_changed(model, objs, action=ChangeAction.CREATED, bulk=True)
 
 

@@ -155,10 +155,26 @@ class Change(models.Model):
 
 class RegisterState(models.Model):
     """One row: the register's version, a token every committed write replaces in its own
-    transaction (core.register_state). Caches of public reads are keyed by it."""
+    transaction (core.register_state). Caches of public reads are keyed by it. With it, the
+    rows that filters resolve names from, rewritten by each write that changes them."""
 
     version = models.CharField(max_length=32, help_text="Replaced by every write.")
     changed_at = models.DateTimeField(help_text="When the last write committed its change.")
+    names_version = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        help_text="The version of the last write that changed the names (empty: never written).",
+    )
+    names = models.TextField(
+        blank=True,
+        default="",
+        help_text=(
+            "The rows the register's names are built from (the published parties' and "
+            "regimes' ids, codes, keys and successions), as JSON, written by the write that "
+            "changed them (core.register_state.Names)."
+        ),
+    )
 
     def __str__(self) -> str:
         return self.version

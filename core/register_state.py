@@ -13,11 +13,17 @@ outermost change_reason block, or at once for a write outside one.
 On PostgreSQL a write also announces its new version (NOTIFY, delivered when and only when it
 commits), and each web process listens (``heard``): the cache of whole public reads
 (core.api.read_cache) keys by the version heard, so a cached answer costs no query at all.
+
+The same row holds the register's names (``Names``: what filters resolve party and regime
+references from), rewritten by each write that changes a record they are read from, in its
+transaction. The read of the version brings them along when, and only when, they differ from
+what this process holds, so resolving a name costs no query of its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import secrets
@@ -26,7 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -57,17 +63,35 @@ _kept_this_request: ContextVar[dict | None] = ContextVar("register_kept", defaul
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+class _HeldNames(NamedTuple):
+    """The names as of one write that changed them (``version``: that write's version; empty
+    for a row no such write has filled), built, by ``Names`` key."""
+
+    version: str
+    values: dict[str, Any]
+
+
+_NONE_HELD = _HeldNames("", {})
+# What this process holds: replaced whole (never changed in place) by a read that brings
+# newer names, so a thread that took it keeps a consistent one.
+_held_names: _HeldNames = _NONE_HELD
+# The names the latest read of the version found current: a read-only request's, for all of it.
+_names_read: ContextVar[_HeldNames | None] = ContextVar("register_names", default=None)
+
+
 def _request_started(sender, environ=None, **kwargs) -> None:
     reading = (environ or {}).get("REQUEST_METHOD") in SAFE_METHODS
     _read_this_request.set(None)
     _reading_once.set(reading)
     _kept_this_request.set({} if reading else None)
+    _names_read.set(None)
 
 
 def _request_finished(sender, **kwargs) -> None:
     _read_this_request.set(None)
     _reading_once.set(False)
     _kept_this_request.set(None)
+    _names_read.set(None)
 
 
 request_started.connect(_request_started, dispatch_uid="register_state_started")
@@ -104,22 +128,43 @@ def _remember(token: str) -> str:
 
 
 _SELECT = f'SELECT "version" FROM "{_TABLE}" WHERE id = {ROW}'
+# The names only where they differ from the ones held (the parameter: their version).
+_SELECT_WITH_NAMES = (
+    f'SELECT "version", "names_version", '
+    f'CASE WHEN "names_version" = %s THEN NULL ELSE "names" END FROM "{_TABLE}" WHERE id = {ROW}'
+)
 
 
 def _read() -> str:
+    """The version; the names current with it are then ``_names_read``'s."""
+    global _held_names
+    held = _held_names
     with connection.cursor() as cursor:
-        cursor.execute(_SELECT)
+        cursor.execute(_SELECT_WITH_NAMES, [held.version])
         row = cursor.fetchone()
-    return row[0] if row else ""
+    if row is None:
+        _names_read.set(_NONE_HELD)
+        return ""
+    token, names_version, text = row
+    if text is not None:  # other names than the ones held
+        held = _HeldNames(names_version, Names.build_all(text)) if text else _NONE_HELD
+        _held_names = held
+    _names_read.set(held)
+    return token
 
 
-def advance() -> str:
+def advance(*, names: bool = False) -> str:
     """Replace the version (inside the caller's transaction, if any) and return the new one;
-    on PostgreSQL, announce it to the listening processes when the transaction commits."""
+    on PostgreSQL, announce it to the listening processes when the transaction commits.
+    ``names``: the write changed a record the names are read from; they are read again
+    (inside the write, so they include it) and stored under the new version."""
     token = secrets.token_hex(8)
-    updated = RegisterState.objects.filter(pk=ROW).update(version=token, changed_at=timezone.now())
+    fields: dict[str, Any] = {"version": token, "changed_at": timezone.now()}
+    if names:
+        fields.update(names_version=token, names=Names.rows_all())
+    updated = RegisterState.objects.filter(pk=ROW).update(**fields)
     if not updated:
-        RegisterState.objects.create(pk=ROW, version=token, changed_at=timezone.now())
+        RegisterState.objects.create(pk=ROW, **fields)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, token])
@@ -239,8 +284,10 @@ def writing() -> Iterator[None]:
 
 def shape(kind: type) -> str:
     """A short tag of a kept value's class, from its fields and their types (e.g. of a
-    NamedTuple), for its key: a release that changes them does not unpickle an older one's."""
-    return hashlib.sha256(repr(kind.__annotations__).encode()).hexdigest()[:8]
+    NamedTuple) and the ``COLUMNS`` of the rows it is built from, if any, for its key: a
+    release that changes them does not unpickle (or build from) what an older one kept."""
+    described = repr((kind.__annotations__, getattr(kind, "COLUMNS", None)))
+    return hashlib.sha256(described.encode()).hexdigest()[:8]
 
 
 def kept(key: str, compute: Callable[[], T], seconds: int) -> T:
@@ -262,3 +309,76 @@ def kept(key: str, compute: Callable[[], T], seconds: int) -> T:
         if fetched is not None:
             fetched[versioned] = value
     return value
+
+
+# Bounds how long names are kept in the default cache where the row holds none (a database
+# no write has touched since an upgrade; see Names.get).
+NAMES_SECONDS = 300
+
+
+class Names(Generic[T]):
+    """A kind of names that reads resolve references from (a few hundred rows: the published
+    parties' ids and codes, say), kept with the register's version in its row.
+
+    ``rows()`` reads them (one query, JSON-able rows) and ``build(rows)`` makes the value that
+    readers use. A write that changes a record of one of ``models`` reads the rows of every
+    kind again, inside its transaction, and stores them with its new version (``advance``);
+    each process builds them once per such write, when its read of the version brings them.
+    Created when the app is ready, so that a write knows them. Put in ``key`` whatever the
+    rows' shape depends on: a new release ignores what an older one stored under another key
+    (the names are then kept per version in the default cache, as ``kept``, until a write
+    changes them or ``manage.py store_names`` stores them)."""
+
+    _all: dict[str, Names] = {}
+    _models: set[type] = set()
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        rows: Callable[[], list],
+        build: Callable[[list], T],
+        models: tuple[type, ...],
+    ) -> None:
+        self.key, self.rows, self.build = key, rows, build
+        Names._all[key] = self
+        Names._models.update(models)
+
+    def read(self) -> T:
+        """Built from the database (one query)."""
+        return self.build(self.rows())
+
+    def get(self) -> T:
+        """As of the current version (the request's reading, for a read-only request), with
+        no query beyond that reading; inside a write, read afresh (they include the write)."""
+        if _writing.get():
+            return self.read()
+        version()
+        held = _names_read.get() or _NONE_HELD
+        value = held.values.get(self.key)
+        if value is None:  # not stored under this key yet: kept in the cache per version
+            value = kept(self.key, self.read, NAMES_SECONDS)
+        return value
+
+    @classmethod
+    def moved_by(cls, model: type) -> bool:
+        """Whether a change of a ``model`` record changes the names."""
+        return model._meta.concrete_model in cls._models
+
+    @classmethod
+    def rows_all(cls) -> str:
+        """Every kind's rows, as stored in the register's row (JSON)."""
+        return json.dumps({key: names.rows() for key, names in cls._all.items()})
+
+    @classmethod
+    def build_all(cls, text: str) -> dict[str, Any]:
+        """Every kind the stored rows hold under its current key, built."""
+        stored = json.loads(text)
+        return {key: names.build(stored[key]) for key, names in cls._all.items() if key in stored}
+
+
+def refresh_names() -> None:
+    """Store the names read now with a new version (``manage.py store_names``: after writes
+    that bypassed the services, or an upgrade that changed a key): one write."""
+    with transaction.atomic():
+        advance(names=True)

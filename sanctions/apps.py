@@ -7,6 +7,7 @@ class SanctionsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.vocabulary import keep_complete_after_migrate
+        from sanctions import selectors  # noqa: F401 (creates its register names)
         from sanctions.api import representations
         from sanctions.choices import Measure
 

@@ -27,7 +27,7 @@ from sanctions.models import (
 )
 from sources.models import Source
 from treaties.models import Party
-from treaties.selectors import NAMES_SECONDS, citations_prefetch
+from treaties.selectors import citations_prefetch
 
 
 def regimes_for_api() -> QuerySet[SanctionsRegime]:
@@ -63,17 +63,23 @@ _ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 
 
 class RegimeNames(NamedTuple):
-    """The published regimes' ids and keys: a few hundred rows, read in one query and kept
-    per register version (``regime_names``), so a filter resolves a regime without a query."""
+    """The published regimes' ids and keys: a few hundred rows, read in one query and stored
+    with the register's version by the writes that change them (``regime_names``), so a
+    filter resolves a regime without a query."""
 
     ids: frozenset[str]
     keys: dict[str, str]  # key, upper case -> regime id
 
+    COLUMNS = ("pk", "key")
+
     @classmethod
-    def read(cls) -> RegimeNames:
-        """Read from the database (one query): ``regime_names`` keeps what this returns."""
-        public = SanctionsRegime.objects.filter(public_q(SanctionsRegime))
-        rows = list(public.values_list("pk", "key"))
+    def rows(cls) -> list:
+        """The published regimes' rows (one query), which ``build`` makes the names of."""
+        public = SanctionsRegime.objects.filter(public_q(SanctionsRegime)).order_by("pk")
+        return list(public.values_list(*cls.COLUMNS))
+
+    @classmethod
+    def build(cls, rows: list) -> RegimeNames:
         keys = {key.translate(_ASCII_UPPER): pk for pk, key in rows}
         return cls(frozenset(pk for pk, _ in rows), keys)
 
@@ -84,10 +90,18 @@ class RegimeNames(NamedTuple):
         return sorted(pk for pk in found if pk)
 
 
+# Created when the app is ready (sanctions.apps), so that every write knows it.
+_REGIME_NAMES = register_state.Names(
+    f"public-regime-names:{register_state.shape(RegimeNames)}",
+    rows=RegimeNames.rows,
+    build=RegimeNames.build,
+    models=(SanctionsRegime,),
+)
+
+
 def regime_names() -> RegimeNames:
     """The published regimes' ids and keys, as of the current register version."""
-    key = f"public-regime-names:{register_state.shape(RegimeNames)}"
-    return register_state.kept(key, RegimeNames.read, NAMES_SECONDS)
+    return _REGIME_NAMES.get()
 
 
 def active_q(on: dt.date) -> Q:

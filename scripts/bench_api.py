@@ -125,6 +125,7 @@ def _database_prepare(args, env: dict[str, str]) -> None:
     fresh = _database_create(url, rebuild=args.rebuild)
     started = time.perf_counter()
     _manage(env, "migrate", "--noinput", "-v0")
+    _manage(env, "store_names")  # a database built by an older release holds none
     if fresh:
         for name, *files in IMPORTS:
             step = time.perf_counter()

@@ -7,6 +7,7 @@ class TreatiesConfig(AppConfig):
 
     def ready(self) -> None:
         from core.vocabulary import keep_complete_after_migrate
+        from treaties import selectors  # noqa: F401 (creates its register names)
         from treaties.api import representations
         from treaties.choices import Obligation
 

@@ -44,27 +44,27 @@ def citations_prefetch(lookup: str = "citations") -> Prefetch:
     )
 
 
-NAMES_SECONDS = 300  # bounds what a write that bypasses the services (raw SQL) leaves stale
-
-
 class PartyNames(NamedTuple):
     """What resolving party references needs: the published parties' ids, their ISO alpha-2
     codes and the succession links between them. A few hundred rows, read in one query and
-    kept per register version (``party_names``), so a filter or a relations path resolves its
-    parties, and follows their successions, without a query of its own."""
+    stored with the register's version by the writes that change them (``party_names``), so
+    a filter or a relations path resolves its parties, and follows their successions,
+    without a query of its own."""
 
     ids: frozenset[str]
     codes: dict[str, str]  # ISO alpha-2 code -> party id
     predecessors: dict[str, tuple[str, ...]]  # party id -> the parties it succeeded
 
+    COLUMNS = ("pk", "iso_alpha2", "successors")  # a party with several successors: a row each
+
     @classmethod
-    def read(cls) -> PartyNames:
-        """Read from the database (one query): ``party_names`` keeps what this returns."""
-        rows = list(
-            Party.objects.filter(public_q(Party))
-            .order_by("pk")
-            .values_list("pk", "iso_alpha2", "successors")
-        )  # a party with several successors is a row for each
+    def rows(cls) -> list:
+        """The published parties' rows (one query), which ``build`` makes the names of."""
+        public = Party.objects.filter(public_q(Party)).order_by("pk")
+        return list(public.values_list(*cls.COLUMNS))
+
+    @classmethod
+    def build(cls, rows: list) -> PartyNames:
         ids = frozenset(pk for pk, _, _ in rows)
         codes = {code: pk for pk, code, _ in rows if code}
         predecessors: dict[str, list[str]] = {}
@@ -95,10 +95,18 @@ class PartyNames(NamedTuple):
         return lineage
 
 
+# Created when the app is ready (treaties.apps), so that every write knows it.
+_PARTY_NAMES = register_state.Names(
+    f"public-party-names:{register_state.shape(PartyNames)}",
+    rows=PartyNames.rows,
+    build=PartyNames.build,
+    models=(Party,),
+)
+
+
 def party_names() -> PartyNames:
     """The published parties' names and successions, as of the current register version."""
-    key = f"public-party-names:{register_state.shape(PartyNames)}"
-    return register_state.kept(key, PartyNames.read, NAMES_SECONDS)
+    return _PARTY_NAMES.get()
 
 
 def parties_resolve(refs: Collection[str]) -> dict[str, Party | None]:

@@ -6,12 +6,16 @@ because it moves the version in its own transaction."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core import register_state
 from core.history import change_reason
+from core.models import RegisterState
 from sanctions.services import regime_write
 from tests.factories import (
     make_designation,
@@ -22,7 +26,7 @@ from tests.factories import (
     make_treaty,
 )
 from treaties.models import Party
-from treaties.selectors import party_names
+from treaties.selectors import _PARTY_NAMES, party_names
 from treaties.services import party_write
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("view_answers")]
@@ -141,27 +145,62 @@ def test_a_regime_key_folds_ascii_letters_only(api_client, records):
         "/api/v1/regimes/?issuer=RU&target=KP",
     ],
 )
-def test_a_filtered_list_spends_no_query_on_names_once_they_are_kept(api_client, records, path):
+def test_a_filtered_list_spends_no_query_on_names(api_client, records, path):
     api_client.get(path)  # stores the page's bodies (the factories' records are not rendered)
-    make_source(id="a-write")  # a new version: nothing is kept for it
-    # Other readers' filters read this version's names.
-    api_client.get("/api/v1/regimes/?issuer=korea")
-    api_client.get("/api/v1/designations/?regime=no-such-regime")
-    # This list's first read in the version: the version, its count, its page, their bodies.
-    assert queries(api_client, path) == 4
-    assert queries(api_client, path) == 3  # then its count is kept too
+    for write in (
+        lambda: make_source(id="a-write"),  # a new version, the same names
+        lambda: make_party(id="china", iso_alpha2="CN"),  # new names
+        lambda: make_regime(id="cn-export", key="CN-EXPORT", issuer=Party.objects.get(pk="china")),
+    ):
+        write()
+        # The first read in the version, with no other reader before it: the version (the
+        # names come with it), the list's count, its page, their bodies.
+        assert queries(api_client, path) == 4
+        assert queries(api_client, path) == 3  # then its count is kept too
 
 
-def test_a_request_fetches_the_kept_names_once(api_client, records, monkeypatch):
-    # The field resolves the parties, the condition follows their successions: one fetch
-    # from the cache (a round trip with Redis), not one for each.
-    fetched = []
-    cache_get = register_state.cache.get
-
-    def get(key, *args, **kwargs):
-        fetched.append(key.split(":")[0])
-        return cache_get(key, *args, **kwargs)
-
-    monkeypatch.setattr(register_state.cache, "get", get)
+def test_the_names_come_with_the_version_and_are_built_once_per_change(
+    api_client, records, monkeypatch
+):
+    built, fetched = [], []
+    build, cache_get = _PARTY_NAMES.build, register_state.cache.get
+    monkeypatch.setattr(_PARTY_NAMES, "build", lambda rows: built.append(1) or build(rows))
+    monkeypatch.setattr(
+        register_state.cache, "get", lambda key, *a, **k: fetched.append(key) or cache_get(key)
+    )
     assert ids(api_client, RUSSIA_AND_KOREA) == ["russian-pact"]
-    assert fetched.count("public-party-names") == 1
+    assert ids(api_client, RUSSIA_AND_KOREA) == ["russian-pact"]
+    make_source(id="a-write")  # changes no name: the names held stay current
+    assert ids(api_client, RUSSIA_AND_KOREA) == ["russian-pact"]
+    assert len(built) == 1
+    party_write(party=records["ussr"], successors=[records["russia"]])
+    assert ids(api_client, RUSSIA_AND_KOREA) == ["russian-pact", "soviet-pact"]
+    assert len(built) == 2
+    assert not [key for key in fetched if "names" in key]  # never from the cache
+
+
+def test_names_no_write_has_stored_are_kept_per_version(api_client, records):
+    # A database upgraded to this release holds no names until a write changes them: they
+    # are read and kept per version in the cache meanwhile, and `manage.py store_names`
+    # stores them.
+    RegisterState.objects.update(names="", names_version="")
+    assert ids(api_client, RUSSIA_AND_KOREA) == ["russian-pact"]
+    make_source(id="a-write")
+    assert queries(api_client, RUSSIA_AND_KOREA) == 5  # + the names, kept for the version
+    assert queries(api_client, RUSSIA_AND_KOREA) == 3
+    call_command("store_names", stdout=io.StringIO())
+    assert RegisterState.objects.get().names
+    assert queries(api_client, RUSSIA_AND_KOREA) == 4
+    assert ids(api_client, "/api/v1/designations/?nationality=KP") == ["kim"]
+
+
+def test_names_a_rolled_back_write_stored_are_not_held_after_it(records):
+    # The write stores its names and its version, this process reads them inside the write,
+    # then the write fails: the names held here are not the ones the database holds again.
+    with pytest.raises(RuntimeError), change_reason("a write that fails"):
+        make_party(id="china", iso_alpha2="CN")
+        register_state.advance(names=True)
+        register_state.version()  # brings the write's own names into this process
+        raise RuntimeError
+    assert party_names().resolve("CN") is None
+    assert party_names().resolve("KP") == "korea"
