@@ -119,7 +119,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # READ_CACHE=0 turns that off; in memory, each worker keeps at most READ_CACHE_ENTRIES.
 REDIS_URL = env_str("REDIS_URL")
 READ_CACHE = env_bool("READ_CACHE", default=True)
-READ_CACHE_ENTRIES = env_int("READ_CACHE_ENTRIES", 500)
+READ_CACHE_ENTRIES = env_int("READ_CACHE_ENTRIES", 1000)  # two per answer
 # On PostgreSQL each web process listens for writes announcing the new register version
 # (core/register_state.py, one more connection per process), so a cached read needs no query.
 # VERSION_LISTEN=0: each cached read queries the version instead.

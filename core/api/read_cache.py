@@ -49,16 +49,19 @@ BODY_HEADERS = frozenset({"content-type", "content-length"})
 
 @dataclass(frozen=True)
 class Entry:
-    """A kept 200: its body and headers, and the rate limits its view applies."""
+    """A kept 200 but its body (kept apart, under ``body_key``, so that a conditional request
+    answered 304 neither fetches nor unpickles it): its headers, those a 304 sends, its ETag,
+    and the rate limits its view applies."""
 
-    content: bytes
     headers: tuple[tuple[str, str], ...]
+    headers_304: tuple[tuple[str, str], ...]
+    etag: str | None
     throttles: tuple[str, ...]
     throttle_scope: str | None
 
-    @property
-    def etag(self) -> str | None:
-        return next((v for k, v in self.headers if k.lower() == "etag"), None)
+
+def body_key(key: str) -> str:
+    return f"{key}:body"
 
 
 def cacheable_request(request: HttpRequest) -> bool:
@@ -99,9 +102,15 @@ class PublicReadCacheMiddleware:
         # The version is read before the view runs: what the view reads is at least as new.
         key = cache_key(request)
         cache = caches[CACHE_ALIAS]
-        entry = cache.get(key)
+        entry, body = _kept(cache, key, conditional="HTTP_IF_NONE_MATCH" in request.META)
         if entry is not None and _allowed(request, entry):
-            return _replay(request, entry)
+            if entry.etag is not None and not_modified(request, entry.etag):
+                return _not_modified(entry.headers_304)
+            if body is None:
+                body = cache.get(body_key(key))
+            if body is not None:
+                return _response(body, entry.headers)
+            # The body alone was evicted: the view answers (and counts the limits again).
         # The view answers in full, so that a client that only ever revalidates (its requests
         # all conditional) fills the cache too; the condition is applied here.
         condition = request.META.pop("HTTP_IF_NONE_MATCH", None)
@@ -112,11 +121,10 @@ class PublicReadCacheMiddleware:
             request.__dict__.pop("headers", None)
         entry = _entry(request, response)
         if entry is not None:
-            cache.set(key, entry, TIMEOUT)
-            return _replay(request, entry)
+            cache.set_many({key: entry, body_key(key): response.content}, TIMEOUT)
         etag = response.get("ETag")
         if response.status_code == 200 and etag and not_modified(request, etag):
-            return _not_modified(response.items())
+            return _not_modified(_headers_304(response.items()))
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -136,9 +144,11 @@ def _entry(request: HttpRequest, response: HttpResponse) -> Entry | None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return None
+    headers = tuple(response.items())
     return Entry(
-        content=response.content,
-        headers=tuple(response.items()),
+        headers=headers,
+        headers_304=_headers_304(headers),
+        etag=response.get("ETag"),
         throttles=tuple(f"{c.__module__}.{c.__qualname__}" for c in view.throttle_classes),
         throttle_scope=getattr(view, "throttle_scope", None),
     )
@@ -156,20 +166,30 @@ def _allowed(request: HttpRequest, entry: Entry) -> bool:
     return all(_throttle_class(path)().allow_request(request, view) for path in entry.throttles)
 
 
-def _replay(request: HttpRequest, entry: Entry) -> HttpResponse:
-    etag = entry.etag
-    if etag is not None and not_modified(request, etag):
-        return _not_modified(entry.headers)
-    response = HttpResponse(entry.content)
-    for name, value in entry.headers:
+def _kept(cache, key: str, *, conditional: bool) -> tuple[Entry | None, bytes | None]:
+    """The kept entry, with its body unless the request is conditional (likely a 304, which
+    needs none): one round trip to the cache either way."""
+    if conditional:
+        return cache.get(key), None
+    found = cache.get_many([key, body_key(key)])
+    return found.get(key), found.get(body_key(key))
+
+
+def _response(content: bytes, headers) -> HttpResponse:
+    response = HttpResponse(content)
+    for name, value in headers:
         response[name] = value
     return response
 
 
+def _headers_304(headers) -> tuple[tuple[str, str], ...]:
+    """A 200's headers less those that describe its body."""
+    return tuple((name, value) for name, value in headers if name.lower() not in BODY_HEADERS)
+
+
 def _not_modified(headers) -> HttpResponse:
-    """304 Not Modified with a 200's headers, less those that describe its body."""
+    """304 Not Modified with these headers."""
     response = HttpResponseNotModified()
     for name, value in headers:
-        if name.lower() not in BODY_HEADERS:
-            response[name] = value
+        response[name] = value
     return response

@@ -44,7 +44,11 @@ def read(client, path: str, **headers):
 
 
 def kept() -> int:
-    return len(caches[read_cache.CACHE_ALIAS]._cache)
+    """Answers kept (each an entry and, apart, its body)."""
+    keys = caches[read_cache.CACHE_ALIAS]._cache
+    entries = [key for key in keys if not key.endswith(":body")]
+    assert len(keys) == 2 * len(entries)
+    return len(entries)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -88,6 +92,47 @@ def test_a_conditional_read_is_answered_304_from_the_cache(seeded, api_client):
     assert response.content == b""
     other, _ = read(api_client, path, HTTP_IF_NONE_MATCH='"stale"')
     assert other.status_code == 200 and other["ETag"] == etag
+
+
+def test_a_304_from_the_cache_does_not_fetch_the_body(seeded, api_client, monkeypatch):
+    path = "/api/v1/treaties/?limit=50"
+    etag = api_client.get(path)["ETag"]
+    cache, fetched, nested = caches[read_cache.CACHE_ALIAS], [], []
+    kind = type(cache)
+
+    def get(key, *args, **kwargs):
+        if not nested:
+            fetched.append([key])
+        return kind.get(cache, key, *args, **kwargs)
+
+    def get_many(keys, **kwargs):  # the memory cache's get_many calls get for each key
+        fetched.append(keys)
+        nested.append(True)
+        try:
+            return kind.get_many(cache, keys, **kwargs)
+        finally:
+            nested.pop()
+
+    monkeypatch.setattr(cache, "get", get)
+    monkeypatch.setattr(cache, "get_many", get_many)
+    assert api_client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert len(fetched) == 1 and not any(key.endswith(":body") for key in fetched[0])
+    fetched.clear()
+    response = api_client.get(path)  # the entry and its body, in one round trip
+    assert response.status_code == 200 and response["ETag"] == etag
+    assert len(fetched) == 1 and len(fetched[0]) == 2
+
+
+def test_an_entry_whose_body_was_evicted_is_answered_by_the_view(seeded, api_client):
+    path = "/api/v1/treaties/?limit=50"
+    first = api_client.get(path)
+    cache = caches[read_cache.CACHE_ALIAS]
+    (body,) = [key for key in cache._cache if key.endswith(":body")]
+    cache.delete(body.split(":", 2)[2])  # the key less the cache's prefix and version
+    again, queries = read(api_client, path)
+    assert again.status_code == 200 and again.content == first.content
+    assert queries > 1  # the view's
+    assert kept() == 1
 
 
 def test_a_write_through_the_api_is_seen_by_the_next_read(seeded, api_client, curator_client):
