@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import secrets
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -51,8 +52,11 @@ BODY_HEADERS = frozenset({"content-type", "content-length"})
 class Entry:
     """A kept 200 but its body (kept apart, under ``body_key``, so that a conditional request
     answered 304 neither fetches nor unpickles it): its headers, those a 304 sends, its ETag,
-    and the rate limits its view applies."""
+    and the rate limits its view applies. ``answer`` names this answer: its body is kept as
+    (answer, content), and served with these headers only when the names agree (two workers
+    storing the same key at once may each write one of the two entries last)."""
 
+    answer: str
     headers: tuple[tuple[str, str], ...]
     headers_304: tuple[tuple[str, str], ...]
     etag: str | None
@@ -108,9 +112,10 @@ class PublicReadCacheMiddleware:
                 return _not_modified(entry.headers_304)
             if body is None:
                 body = cache.get(body_key(key))
-            if body is not None:
-                return _response(body, entry.headers)
-            # The body alone was evicted: the view answers (and counts the limits again).
+            if body is not None and body[0] == entry.answer:
+                return _response(body[1], entry.headers)
+            # The body alone was evicted, or is another answer's: the view answers (and counts
+            # the limits again).
         # The view answers in full, so that a client that only ever revalidates (its requests
         # all conditional) fills the cache too; the condition is applied here.
         condition = request.META.pop("HTTP_IF_NONE_MATCH", None)
@@ -121,7 +126,7 @@ class PublicReadCacheMiddleware:
             request.__dict__.pop("headers", None)
         entry = _entry(request, response)
         if entry is not None:
-            cache.set_many({key: entry, body_key(key): response.content}, TIMEOUT)
+            cache.set_many({key: entry, body_key(key): (entry.answer, response.content)}, TIMEOUT)
         etag = response.get("ETag")
         if response.status_code == 200 and etag and not_modified(request, etag):
             return _not_modified(_headers_304(response.items()))
@@ -146,6 +151,7 @@ def _entry(request: HttpRequest, response: HttpResponse) -> Entry | None:
         return None
     headers = tuple(response.items())
     return Entry(
+        answer=secrets.token_hex(8),
         headers=headers,
         headers_304=_headers_304(headers),
         etag=response.get("ETag"),
@@ -166,7 +172,7 @@ def _allowed(request: HttpRequest, entry: Entry) -> bool:
     return all(_throttle_class(path)().allow_request(request, view) for path in entry.throttles)
 
 
-def _kept(cache, key: str, *, conditional: bool) -> tuple[Entry | None, bytes | None]:
+def _kept(cache, key: str, *, conditional: bool) -> tuple[Entry | None, tuple | None]:
     """The kept entry, with its body unless the request is conditional (likely a 304, which
     needs none): one round trip to the cache either way."""
     if conditional:
