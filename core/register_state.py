@@ -159,12 +159,15 @@ def advance(*, names: bool = False) -> str:
     ``names``: the write changed a record the names are read from; they are read again
     (inside the write, so they include it) and stored under the new version."""
     token = secrets.token_hex(8)
-    fields: dict[str, Any] = {"version": token, "changed_at": timezone.now()}
+    state = RegisterState.objects.filter(pk=ROW)
+    if not state.update(version=token, changed_at=timezone.now()):
+        RegisterState.objects.create(pk=ROW, version=token, changed_at=timezone.now())
     if names:
-        fields.update(names_version=token, names=Names.rows_all())
-    updated = RegisterState.objects.filter(pk=ROW).update(**fields)
-    if not updated:
-        RegisterState.objects.create(pk=ROW, **fields)
+        # Read only now that this write holds the row: a concurrent write that changed other
+        # names and advanced first has committed (the update above waited for it), so this
+        # statement sees its changes (READ COMMITTED), and one that advances later reads
+        # these. Read before, they could be stored over that write's.
+        state.update(names_version=token, names=Names.rows_all())
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, token])

@@ -68,6 +68,11 @@ def body_key(key: str) -> str:
     return f"{key}:body"
 
 
+# In every key: a release that keeps its answers in another shape reads none of an older one's
+# (workers of both share Redis during a rolling deploy).
+FORMAT = "entry-" + register_state.shape(Entry) + "-body-(answer,content)"
+
+
 def cacheable_request(request: HttpRequest) -> bool:
     """A public read of the API asking for JSON, from a client without credentials."""
     if request.method != "GET" or not request.path_info.startswith(PREFIX):
@@ -79,11 +84,13 @@ def cacheable_request(request: HttpRequest) -> bool:
 
 
 def cache_key(request: HttpRequest) -> str:
-    """The register version, the day, the representations' shapes and the absolute URL.
+    """The format of kept answers, the register version, the day, the representations'
+    shapes and the absolute URL.
 
     The version is the one this process heard announced where it listens (no query; at most
     milliseconds behind a commit), else the one the database holds."""
     parts = (
+        FORMAT,
         register_state.heard() or register_state.version(),
         timezone.localdate().isoformat(),
         code_version(),
@@ -107,15 +114,17 @@ class PublicReadCacheMiddleware:
         key = cache_key(request)
         cache = caches[CACHE_ALIAS]
         entry, body = _kept(cache, key, conditional="HTTP_IF_NONE_MATCH" in request.META)
-        if entry is not None and _allowed(request, entry):
-            if entry.etag is not None and not_modified(request, entry.etag):
-                return _not_modified(entry.headers_304)
-            if body is None:
+        if entry is not None:
+            fresh = entry.etag is not None and not_modified(request, entry.etag)
+            if not fresh and body is None:
                 body = cache.get(body_key(key))
-            if body is not None and body[0] == entry.answer:
-                return _response(body[1], entry.headers)
-            # The body alone was evicted, or is another answer's: the view answers (and counts
-            # the limits again).
+            # A body evicted, or another answer's, leaves the answer to the view, which alone
+            # then counts the request against the limits.
+            whole = fresh or (body is not None and body[0] == entry.answer)
+            if whole and _allowed(request, entry):
+                return (
+                    _not_modified(entry.headers_304) if fresh else _response(body[1], entry.headers)
+                )
         # The view answers in full, so that a client that only ever revalidates (its requests
         # all conditional) fills the cache too; the condition is applied here.
         condition = request.META.pop("HTTP_IF_NONE_MATCH", None)
@@ -174,7 +183,8 @@ def _allowed(request: HttpRequest, entry: Entry) -> bool:
 
 def _kept(cache, key: str, *, conditional: bool) -> tuple[Entry | None, tuple | None]:
     """The kept entry, with its body unless the request is conditional (likely a 304, which
-    needs none): one round trip to the cache either way."""
+    needs none): one round trip to the cache (a conditional request that is not answered 304
+    then fetches the body in a second)."""
     if conditional:
         return cache.get(key), None
     found = cache.get_many([key, body_key(key)])

@@ -135,6 +135,24 @@ def test_an_entry_whose_body_was_evicted_is_answered_by_the_view(seeded, api_cli
     assert kept() == 1
 
 
+def test_a_request_the_view_answers_after_a_hit_without_body_is_counted_once(
+    seeded, api_client, monkeypatch
+):
+    monkeypatch.setattr(
+        AnonRateThrottle,
+        "THROTTLE_RATES",
+        {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "3/minute"},
+    )
+    path = "/api/v1/parties/"
+    assert api_client.get(path).status_code == 200  # the view: 1
+    cache = caches[read_cache.CACHE_ALIAS]
+    (body,) = [key for key in cache._cache if key.endswith(":body")]
+    cache.delete(body.split(":", 2)[2])
+    assert api_client.get(path).status_code == 200  # the view again: 2, not 3
+    assert api_client.get(path).status_code == 200  # the cache: 3
+    assert api_client.get(path).status_code == 429
+
+
 def test_a_body_of_another_answer_is_not_served_under_these_headers(seeded, api_client):
     # Two workers storing the same key at once can each write one of its two entries last.
     path = "/api/v1/treaties/?limit=50"
