@@ -56,10 +56,6 @@ T = TypeVar("T")
 # caches need (see the module docstring). Writes read it afresh each time.
 _read_this_request: ContextVar[str | None] = ContextVar("register_version", default=None)
 _reading_once: ContextVar[bool] = ContextVar("register_version_once", default=False)
-# What ``kept`` has fetched for such a request, by key: a value used several times in one
-# request (the party names: by a filter's field, then by its condition) is fetched from the
-# cache, a round trip with Redis, once.
-_kept_this_request: ContextVar[dict | None] = ContextVar("register_kept", default=None)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -80,17 +76,14 @@ _names_read: ContextVar[_HeldNames | None] = ContextVar("register_names", defaul
 
 
 def _request_started(sender, environ=None, **kwargs) -> None:
-    reading = (environ or {}).get("REQUEST_METHOD") in SAFE_METHODS
     _read_this_request.set(None)
-    _reading_once.set(reading)
-    _kept_this_request.set({} if reading else None)
+    _reading_once.set((environ or {}).get("REQUEST_METHOD") in SAFE_METHODS)
     _names_read.set(None)
 
 
 def _request_finished(sender, **kwargs) -> None:
     _read_this_request.set(None)
     _reading_once.set(False)
-    _kept_this_request.set(None)
     _names_read.set(None)
 
 
@@ -296,21 +289,15 @@ def shape(kind: type) -> str:
 def kept(key: str, compute: Callable[[], T], seconds: int) -> T:
     """``compute()``, kept in the default cache under ``key`` for the current version: computed
     again after the next write, or after ``seconds`` (which bound what a write that bypasses
-    the services, raw SQL, can leave stale); fetched from the cache once per read-only request
-    (which reads the version once). ``compute`` must not return None. Put in ``key``
+    the services, raw SQL, can leave stale). ``compute`` must not return None. Put in ``key``
     whatever the value's shape depends on: a new release reads the values an older one kept."""
     if _writing.get():
         return compute()
     versioned = f"{key}:{version()}"
-    fetched = _kept_this_request.get()
-    value = fetched.get(versioned) if fetched is not None else None
+    value = cache.get(versioned)
     if value is None:
-        value = cache.get(versioned)
-        if value is None:
-            value = compute()
-            cache.set(versioned, value, seconds)
-        if fetched is not None:
-            fetched[versioned] = value
+        value = compute()
+        cache.set(versioned, value, seconds)
     return value
 
 
