@@ -111,7 +111,8 @@ def party_names() -> PartyNames:
 
 def parties_resolve(refs: Collection[str]) -> dict[str, Party | None]:
     """Each reference's published party (by id, or by ISO 3166 alpha-2 code in any case):
-    resolved by the kept names, then the parties read in one query."""
+    resolved by the names that come with the register's version, then the parties read in
+    one query."""
     names = party_names()
     ids = {ref: names.resolve(ref) for ref in refs}
     found = Party.objects.filter(public_q(Party)).in_bulk({pk for pk in ids.values() if pk})

@@ -95,7 +95,7 @@ class DesignationFilterSet(RegisterFilterSet):
 
     def filter_regime(self, queryset, name, value):
         # Like party references: a draft regime names nothing, so a filter cannot reveal it.
-        # Resolved first (kept per version): the database plans with the ids as constants.
+        # Resolved first (the names come with the version): the database plans with the ids as constants.
         ids = regime_names().resolve(value)
         links = Designation.regimes.through.objects.filter(sanctionsregime_id__in=ids)
         return queryset.filter(pk__in=links.values("designation_id"))

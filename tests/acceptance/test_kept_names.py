@@ -1,8 +1,9 @@
 """The names that filters resolve (party ids and ISO codes, succession links, regime ids and
-keys) are read once per register version and kept (treaties.selectors.party_names,
-sanctions.selectors.regime_names): a filtered list spends no query on them once they are
-kept, and a write that changes a name, a link or what is published is seen by the next read,
-because it moves the version in its own transaction."""
+keys) are stored with the register's version by the writes that change them, and come with
+its read (core.register_state.Names; treaties.selectors.party_names,
+sanctions.selectors.regime_names): a filtered list spends no query on them, and a write that
+changes a name, a link or what is published is seen by the next read, because it stores them
+with its new version in its own transaction."""
 
 from __future__ import annotations
 
